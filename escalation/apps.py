@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EscalationConfig(AppConfig):
+    """The status engine, escalation policy and cases, read from registers."""
+
+    name = "escalation"

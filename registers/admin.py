@@ -1,0 +1,206 @@
+"""Admin for every register model, so a school can fix its data from day one.
+
+Marks are corrected through `mark_correct`, never edited in place here: the admin
+shows them read-only with their history, because a register is a legal record.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+
+from registers.models import (
+    AttendanceCode,
+    CalendarEntry,
+    Enrolment,
+    Guardian,
+    Mark,
+    MarkChange,
+    Membership,
+    Pupil,
+    PupilGuardian,
+    School,
+    SchoolSession,
+    SchoolWeek,
+    Trust,
+    User,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["school", "trust"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "position", "is_active"]
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Position", {"fields": ("position",)}))
+    list_filter = ["is_active", "is_staff", "memberships__role"]
+
+
+@admin.register(Trust)
+class TrustAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    list_display = ["name"]
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    search_fields = ["name", "urn"]
+    list_display = ["name", "urn", "phase", "trust", "local_authority"]
+    list_filter = ["phase", "trust"]
+    fieldsets = (
+        (None, {"fields": ("urn", "name", "phase", "trust", "local_authority", "headteacher")}),
+        ("Contact", {"fields": ("address", "postcode", "phone", "email")}),
+        ("Register times", {"fields": (("am_opens", "am_closes"), ("pm_opens", "pm_closes"))}),
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "school", "trust"]
+    list_filter = ["role", "school"]
+    search_fields = ["user__username", "user__last_name", "school__name"]
+    autocomplete_fields = ["user", "school", "trust"]
+
+
+@admin.register(CalendarEntry)
+class CalendarEntryAdmin(admin.ModelAdmin):
+    list_display = ["school", "kind", "start_date", "end_date", "sessions", "label"]
+    list_filter = ["kind", "school"]
+    search_fields = ["label", "school__name"]
+    date_hierarchy = "start_date"
+
+    def save_model(self, request: HttpRequest, obj: CalendarEntry, form, change: bool) -> None:
+        from registers.services.calendar import calendar_rebuild
+
+        super().save_model(request, obj, form, change)
+        calendar_rebuild(school=obj.school)
+
+    def delete_model(self, request: HttpRequest, obj: CalendarEntry) -> None:
+        from registers.services.calendar import calendar_rebuild
+
+        school = obj.school
+        super().delete_model(request, obj)
+        calendar_rebuild(school=school)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Derived or legal-record rows: visible, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(SchoolSession)
+class SchoolSessionAdmin(ReadOnlyAdmin):
+    list_display = ["school", "date", "session", "week"]
+    list_filter = ["school", "session"]
+    date_hierarchy = "date"
+
+
+@admin.register(SchoolWeek)
+class SchoolWeekAdmin(ReadOnlyAdmin):
+    list_display = ["school", "number", "monday", "session_count"]
+    list_filter = ["school"]
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    extra = 0
+
+
+class PupilGuardianInline(admin.TabularInline):
+    model = PupilGuardian
+    extra = 0
+    autocomplete_fields = ["guardian"]
+
+
+@admin.register(Pupil)
+class PupilAdmin(admin.ModelAdmin):
+    search_fields = ["upn", "surname", "forename"]
+    list_display = ["surname", "forename", "upn", "year_group", "date_of_birth"]
+    list_filter = [
+        "year_group",
+        "enrolments__school",
+        "fsm",
+        "pupil_premium",
+        "send",
+        "eal",
+        "cla",
+        "social_worker",
+        "young_carer",
+    ]
+    inlines = [EnrolmentInline, PupilGuardianInline]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["pupil", "school", "registration_group", "admission_date", "leaving_date"]
+    list_filter = ["school", "registration_group"]
+    search_fields = ["pupil__upn", "pupil__surname", "pupil__forename"]
+    autocomplete_fields = ["pupil", "school"]
+
+
+@admin.register(Guardian)
+class GuardianAdmin(admin.ModelAdmin):
+    search_fields = ["name", "email", "phone", "postcode"]
+    list_display = ["name", "email", "phone", "postcode"]
+    inlines = [PupilGuardianInline]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(AttendanceCode)
+class AttendanceCodeAdmin(ReadOnlyAdmin):
+    list_display = ["code", "meaning", "category", "group"]
+    list_filter = ["category", "group"]
+    search_fields = ["code", "meaning"]
+
+
+class MarkChangeInline(admin.TabularInline):
+    model = MarkChange
+    extra = 0
+    can_delete = False
+    fields = [
+        "changed_at",
+        "previous_code",
+        "new_code",
+        "reason",
+        "changed_by_name",
+        "changed_by_position",
+        "source",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Mark)
+class MarkAdmin(ReadOnlyAdmin):
+    list_display = ["date", "session", "pupil", "code", "minutes_late", "source", "recorded_at"]
+    list_filter = ["school", "session", "code__category", "source"]
+    search_fields = ["pupil__upn", "pupil__surname"]
+    date_hierarchy = "date"
+    list_select_related = ["pupil", "code"]
+    inlines = [MarkChangeInline]
+    show_full_result_count = False
+
+
+@admin.register(MarkChange)
+class MarkChangeAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "mark", "previous_code", "new_code", "changed_by_name", "source"]
+    list_filter = ["source", "mark__school"]
+    search_fields = ["mark__pupil__upn", "changed_by_name", "reason"]
+    date_hierarchy = "changed_at"
+    list_select_related = ["mark"]

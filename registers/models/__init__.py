@@ -1,0 +1,30 @@
+"""The register's data: schools and staff, the calendar, pupils and guardians, marks."""
+
+from .calendar import CalendarEntry, CalendarKind, SchoolSession, SchoolWeek, Session
+from .marks import AttendanceCode, Mark, MarkChange, MarkSource
+from .pupils import Enrolment, Guardian, Pupil, PupilGuardian, SendStatus, YearGroup
+from .schools import Membership, Phase, Role, School, Trust, User
+
+__all__ = [
+    "AttendanceCode",
+    "CalendarEntry",
+    "CalendarKind",
+    "Enrolment",
+    "Guardian",
+    "Mark",
+    "MarkChange",
+    "MarkSource",
+    "Membership",
+    "Phase",
+    "Pupil",
+    "PupilGuardian",
+    "Role",
+    "School",
+    "SchoolSession",
+    "SchoolWeek",
+    "SendStatus",
+    "Session",
+    "Trust",
+    "User",
+    "YearGroup",
+]

@@ -1,0 +1,1 @@
+"""Writes to the register. Each service is atomic, validates, and calls the pure rules."""
