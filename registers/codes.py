@@ -72,7 +72,9 @@ CODE_TABLE: tuple[CodeDef, ...] = (
     CodeDef("W", "Attending work experience", _C.AEA, _G.ELSEWHERE),
     CodeDef("B", "Attending any other approved educational activity", _C.AEA, _G.ELSEWHERE),
     CodeDef("D", "Dual registered, attending another school", _C.NOT_POSSIBLE, _G.ELSEWHERE),
-    CodeDef("C1", "Leave for a regulated performance or employment abroad", _C.AUTHORISED, _G.LEAVE),
+    CodeDef(
+        "C1", "Leave for a regulated performance or employment abroad", _C.AUTHORISED, _G.LEAVE
+    ),
     CodeDef("M", "Leave for a medical or dental appointment", _C.AUTHORISED, _G.LEAVE),
     CodeDef("J1", "Leave to attend an interview", _C.AUTHORISED, _G.LEAVE),
     CodeDef("S", "Study leave", _C.AUTHORISED, _G.LEAVE),
@@ -81,13 +83,26 @@ CODE_TABLE: tuple[CodeDef, ...] = (
     CodeDef("C", "Leave for exceptional circumstances", _C.AUTHORISED, _G.LEAVE),
     CodeDef("T", "Parent travelling for occupational purposes", _C.AUTHORISED, _G.OTHER_AUTHORISED),
     CodeDef("R", "Religious observance", _C.AUTHORISED, _G.OTHER_AUTHORISED),
-    CodeDef("I", "Illness (not a medical or dental appointment)", _C.AUTHORISED, _G.OTHER_AUTHORISED),
-    CodeDef("E", "Suspended or excluded, no alternative provision", _C.AUTHORISED, _G.OTHER_AUTHORISED),
+    CodeDef(
+        "I", "Illness (not a medical or dental appointment)", _C.AUTHORISED, _G.OTHER_AUTHORISED
+    ),
+    CodeDef(
+        "E", "Suspended or excluded, no alternative provision", _C.AUTHORISED, _G.OTHER_AUTHORISED
+    ),
     CodeDef("Q", "Unable to attend: lack of access arrangements", _C.NOT_POSSIBLE, _G.UNABLE),
-    CodeDef("Y1", "Unable to attend: transport normally provided not available", _C.NOT_POSSIBLE, _G.UNABLE),
+    CodeDef(
+        "Y1",
+        "Unable to attend: transport normally provided not available",
+        _C.NOT_POSSIBLE,
+        _G.UNABLE,
+    ),
     CodeDef("Y2", "Unable to attend: widespread disruption to travel", _C.NOT_POSSIBLE, _G.UNABLE),
-    CodeDef("Y3", "Unable to attend: part of the school premises closed", _C.NOT_POSSIBLE, _G.UNABLE),
-    CodeDef("Y4", "Unable to attend: whole school site unexpectedly closed", _C.NOT_POSSIBLE, _G.UNABLE),
+    CodeDef(
+        "Y3", "Unable to attend: part of the school premises closed", _C.NOT_POSSIBLE, _G.UNABLE
+    ),
+    CodeDef(
+        "Y4", "Unable to attend: whole school site unexpectedly closed", _C.NOT_POSSIBLE, _G.UNABLE
+    ),
     CodeDef("Y5", "Unable to attend: in criminal justice detention", _C.NOT_POSSIBLE, _G.UNABLE),
     CodeDef("Y6", "Unable to attend: public health guidance or law", _C.NOT_POSSIBLE, _G.UNABLE),
     CodeDef("Y7", "Unable to attend: any other unavoidable cause", _C.NOT_POSSIBLE, _G.UNABLE),

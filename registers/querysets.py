@@ -13,11 +13,15 @@ class EnrolmentQuerySet(models.QuerySet):
         return self.filter(school=school)
 
     def on_roll(self, on: dt.date) -> EnrolmentQuerySet:
-        return self.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=on), admission_date__lte=on)
+        return self.filter(
+            Q(leaving_date__isnull=True) | Q(leaving_date__gte=on), admission_date__lte=on
+        )
 
     def overlapping(self, start: dt.date, end: dt.date) -> EnrolmentQuerySet:
         """Enrolments on roll on at least one day of [start, end]."""
-        return self.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start), admission_date__lte=end)
+        return self.filter(
+            Q(leaving_date__isnull=True) | Q(leaving_date__gte=start), admission_date__lte=end
+        )
 
 
 class MarkQuerySet(models.QuerySet):

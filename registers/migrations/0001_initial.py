@@ -12,317 +12,888 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AttendanceCode',
+            name="AttendanceCode",
             fields=[
-                ('code', models.CharField(max_length=2, primary_key=True, serialize=False)),
-                ('meaning', models.CharField(max_length=200)),
-                ('category', models.CharField(choices=[('present', 'PRESENT'), ('aea', 'AEA'), ('authorised', 'AUTHORISED'), ('unauthorised', 'UNAUTHORISED'), ('not_possible', 'NOT_POSSIBLE')], max_length=16)),
-                ('group', models.CharField(choices=[('Present', 'Present'), ('Attending a place other than the school', 'Attending a place other than the school'), ('Leave of absence', 'Leave of absence'), ('Other authorised absence', 'Other authorised absence'), ('Unable to attend due to unavoidable cause', 'Unable to attend due to unavoidable cause'), ('Unauthorised absence', 'Unauthorised absence'), ('Administrative', 'Administrative')], max_length=60)),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
+                ("code", models.CharField(max_length=2, primary_key=True, serialize=False)),
+                ("meaning", models.CharField(max_length=200)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("present", "PRESENT"),
+                            ("aea", "AEA"),
+                            ("authorised", "AUTHORISED"),
+                            ("unauthorised", "UNAUTHORISED"),
+                            ("not_possible", "NOT_POSSIBLE"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("Present", "Present"),
+                            (
+                                "Attending a place other than the school",
+                                "Attending a place other than the school",
+                            ),
+                            ("Leave of absence", "Leave of absence"),
+                            ("Other authorised absence", "Other authorised absence"),
+                            (
+                                "Unable to attend due to unavoidable cause",
+                                "Unable to attend due to unavoidable cause",
+                            ),
+                            ("Unauthorised absence", "Unauthorised absence"),
+                            ("Administrative", "Administrative"),
+                        ],
+                        max_length=60,
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['sort_order'],
+                "ordering": ["sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='Pupil',
+            name="Pupil",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('upn', models.CharField(max_length=13, unique=True, validators=[registers.models.pupils.validate_upn], verbose_name='UPN')),
-                ('surname', models.CharField(max_length=100)),
-                ('forename', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('year_group', models.CharField(choices=[('N1', 'Nursery 1'), ('N2', 'Nursery 2'), ('R', 'Reception'), ('1', 'Year 1'), ('2', 'Year 2'), ('3', 'Year 3'), ('4', 'Year 4'), ('5', 'Year 5'), ('6', 'Year 6'), ('7', 'Year 7'), ('8', 'Year 8'), ('9', 'Year 9'), ('10', 'Year 10'), ('11', 'Year 11'), ('12', 'Year 12'), ('13', 'Year 13'), ('14', 'Year 14')], max_length=2)),
-                ('fsm', models.BooleanField(default=False, help_text='Eligible for free school meals', verbose_name='FSM')),
-                ('pupil_premium', models.BooleanField(default=False)),
-                ('eal', models.BooleanField(default=False, help_text='English as an additional language', verbose_name='EAL')),
-                ('cla', models.BooleanField(default=False, help_text='Child looked after', verbose_name='CLA')),
-                ('social_worker', models.BooleanField(default=False)),
-                ('young_carer', models.BooleanField(default=False)),
-                ('send', models.CharField(choices=[('N', 'No special educational needs'), ('K', 'SEN support'), ('E', 'EHC plan')], default='N', max_length=1, verbose_name='SEND')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "upn",
+                    models.CharField(
+                        max_length=13,
+                        unique=True,
+                        validators=[registers.models.pupils.validate_upn],
+                        verbose_name="UPN",
+                    ),
+                ),
+                ("surname", models.CharField(max_length=100)),
+                ("forename", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "year_group",
+                    models.CharField(
+                        choices=[
+                            ("N1", "Nursery 1"),
+                            ("N2", "Nursery 2"),
+                            ("R", "Reception"),
+                            ("1", "Year 1"),
+                            ("2", "Year 2"),
+                            ("3", "Year 3"),
+                            ("4", "Year 4"),
+                            ("5", "Year 5"),
+                            ("6", "Year 6"),
+                            ("7", "Year 7"),
+                            ("8", "Year 8"),
+                            ("9", "Year 9"),
+                            ("10", "Year 10"),
+                            ("11", "Year 11"),
+                            ("12", "Year 12"),
+                            ("13", "Year 13"),
+                            ("14", "Year 14"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "fsm",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Eligible for free school meals",
+                        verbose_name="FSM",
+                    ),
+                ),
+                ("pupil_premium", models.BooleanField(default=False)),
+                (
+                    "eal",
+                    models.BooleanField(
+                        default=False,
+                        help_text="English as an additional language",
+                        verbose_name="EAL",
+                    ),
+                ),
+                (
+                    "cla",
+                    models.BooleanField(
+                        default=False, help_text="Child looked after", verbose_name="CLA"
+                    ),
+                ),
+                ("social_worker", models.BooleanField(default=False)),
+                ("young_carer", models.BooleanField(default=False)),
+                (
+                    "send",
+                    models.CharField(
+                        choices=[
+                            ("N", "No special educational needs"),
+                            ("K", "SEN support"),
+                            ("E", "EHC plan"),
+                        ],
+                        default="N",
+                        max_length=1,
+                        verbose_name="SEND",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['surname', 'forename'],
+                "ordering": ["surname", "forename"],
             },
         ),
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^\\d{6}$', 'A URN is six digits.')], verbose_name='URN')),
-                ('name', models.CharField(max_length=200)),
-                ('phase', models.CharField(choices=[('nursery', 'Nursery'), ('primary', 'Primary'), ('secondary', 'Secondary'), ('all-through', 'All-through'), ('special', 'Special')], max_length=12)),
-                ('local_authority', models.CharField(blank=True, max_length=100)),
-                ('address', models.TextField(blank=True, help_text='Postal address, one line per line.')),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('headteacher', models.CharField(blank=True, max_length=200)),
-                ('am_opens', models.TimeField(default=datetime.time(8, 45), verbose_name='AM register opens')),
-                ('am_closes', models.TimeField(default=datetime.time(9, 15), verbose_name='AM register closes')),
-                ('pm_opens', models.TimeField(default=datetime.time(13, 15), verbose_name='PM register opens')),
-                ('pm_closes', models.TimeField(default=datetime.time(13, 45), verbose_name='PM register closes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "urn",
+                    models.CharField(
+                        max_length=6,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6}$", "A URN is six digits."
+                            )
+                        ],
+                        verbose_name="URN",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("nursery", "Nursery"),
+                            ("primary", "Primary"),
+                            ("secondary", "Secondary"),
+                            ("all-through", "All-through"),
+                            ("special", "Special"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("local_authority", models.CharField(blank=True, max_length=100)),
+                (
+                    "address",
+                    models.TextField(blank=True, help_text="Postal address, one line per line."),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("headteacher", models.CharField(blank=True, max_length=200)),
+                (
+                    "am_opens",
+                    models.TimeField(
+                        default=datetime.time(8, 45), verbose_name="AM register opens"
+                    ),
+                ),
+                (
+                    "am_closes",
+                    models.TimeField(
+                        default=datetime.time(9, 15), verbose_name="AM register closes"
+                    ),
+                ),
+                (
+                    "pm_opens",
+                    models.TimeField(
+                        default=datetime.time(13, 15), verbose_name="PM register opens"
+                    ),
+                ),
+                (
+                    "pm_closes",
+                    models.TimeField(
+                        default=datetime.time(13, 45), verbose_name="PM register closes"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Trust',
+            name="Trust",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('position', models.CharField(blank=True, help_text='Job title, shown in the audit trail.', max_length=100, verbose_name='position')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        blank=True,
+                        help_text="Job title, shown in the audit trail.",
+                        max_length=100,
+                        verbose_name="position",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Guardian',
+            name="Guardian",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('address', models.TextField(blank=True, help_text='Postal address, one line per line.')),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='guardian', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                (
+                    "address",
+                    models.TextField(blank=True, help_text="Postal address, one line per line."),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="guardian",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Mark',
+            name="Mark",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('date', models.DateField()),
-                ('session', models.CharField(choices=[('AM', 'Morning'), ('PM', 'Afternoon')], max_length=2)),
-                ('minutes_late', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('recorded_at', models.DateTimeField()),
-                ('source', models.CharField(choices=[('register', 'Register'), ('import', 'Import'), ('parent_report', 'Parent report'), ('bulk', 'Bulk entry'), ('correction', 'Correction'), ('api', 'API')], max_length=16)),
-                ('code', models.ForeignKey(db_column='code', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.attendancecode')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='marks', to='registers.pupil')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='marks', to='registers.school')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("date", models.DateField()),
+                (
+                    "session",
+                    models.CharField(
+                        choices=[("AM", "Morning"), ("PM", "Afternoon")], max_length=2
+                    ),
+                ),
+                ("minutes_late", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("register", "Register"),
+                            ("import", "Import"),
+                            ("parent_report", "Parent report"),
+                            ("bulk", "Bulk entry"),
+                            ("correction", "Correction"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "code",
+                    models.ForeignKey(
+                        db_column="code",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registers.attendancecode",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="marks",
+                        to="registers.pupil",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="marks",
+                        to="registers.school",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MarkChange',
+            name="MarkChange",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('previous_minutes_late', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('previous_recorded_at', models.DateTimeField()),
-                ('previous_source', models.CharField(choices=[('register', 'Register'), ('import', 'Import'), ('parent_report', 'Parent report'), ('bulk', 'Bulk entry'), ('correction', 'Correction'), ('api', 'API')], max_length=16)),
-                ('new_minutes_late', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('changed_by_name', models.CharField(blank=True, max_length=200)),
-                ('changed_by_position', models.CharField(blank=True, max_length=100)),
-                ('changed_at', models.DateTimeField()),
-                ('reason', models.TextField(blank=True)),
-                ('source', models.CharField(choices=[('register', 'Register'), ('import', 'Import'), ('parent_report', 'Parent report'), ('bulk', 'Bulk entry'), ('correction', 'Correction'), ('api', 'API')], max_length=16)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mark', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='registers.mark')),
-                ('new_code', models.ForeignKey(db_column='new_code', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.attendancecode')),
-                ('previous_code', models.ForeignKey(db_column='previous_code', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.attendancecode')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("previous_minutes_late", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("previous_recorded_at", models.DateTimeField()),
+                (
+                    "previous_source",
+                    models.CharField(
+                        choices=[
+                            ("register", "Register"),
+                            ("import", "Import"),
+                            ("parent_report", "Parent report"),
+                            ("bulk", "Bulk entry"),
+                            ("correction", "Correction"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("new_minutes_late", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("changed_by_name", models.CharField(blank=True, max_length=200)),
+                ("changed_by_position", models.CharField(blank=True, max_length=100)),
+                ("changed_at", models.DateTimeField()),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("register", "Register"),
+                            ("import", "Import"),
+                            ("parent_report", "Parent report"),
+                            ("bulk", "Bulk entry"),
+                            ("correction", "Correction"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mark",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="registers.mark",
+                    ),
+                ),
+                (
+                    "new_code",
+                    models.ForeignKey(
+                        db_column="new_code",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registers.attendancecode",
+                    ),
+                ),
+                (
+                    "previous_code",
+                    models.ForeignKey(
+                        db_column="previous_code",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registers.attendancecode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['mark', 'changed_at', 'id'],
+                "ordering": ["mark", "changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PupilGuardian',
+            name="PupilGuardian",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(blank=True, max_length=50)),
-                ('parental_responsibility', models.BooleanField(default=True)),
-                ('lives_with', models.BooleanField(default=True)),
-                ('priority', models.PositiveSmallIntegerField(default=1, help_text='1 = first contact')),
-                ('guardian', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pupil_links', to='registers.guardian')),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guardian_links', to='registers.pupil')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("relationship", models.CharField(blank=True, max_length=50)),
+                ("parental_responsibility", models.BooleanField(default=True)),
+                ("lives_with", models.BooleanField(default=True)),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(default=1, help_text="1 = first contact"),
+                ),
+                (
+                    "guardian",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pupil_links",
+                        to="registers.guardian",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guardian_links",
+                        to="registers.pupil",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pupil', 'priority'],
+                "ordering": ["pupil", "priority"],
             },
         ),
         migrations.AddField(
-            model_name='pupil',
-            name='guardians',
-            field=models.ManyToManyField(related_name='pupils', through='registers.PupilGuardian', to='registers.guardian'),
+            model_name="pupil",
+            name="guardians",
+            field=models.ManyToManyField(
+                related_name="pupils", through="registers.PupilGuardian", to="registers.guardian"
+            ),
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('admission_date', models.DateField()),
-                ('leaving_date', models.DateField(blank=True, null=True)),
-                ('registration_group', models.CharField(blank=True, max_length=20)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='registers.pupil')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='registers.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("admission_date", models.DateField()),
+                ("leaving_date", models.DateField(blank=True, null=True)),
+                ("registration_group", models.CharField(blank=True, max_length=20)),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="registers.pupil",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="registers.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school', 'pupil', 'admission_date'],
+                "ordering": ["school", "pupil", "admission_date"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarEntry',
+            name="CalendarEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('kind', models.CharField(choices=[('term', 'Term'), ('holiday', 'Holiday'), ('inset', 'INSET'), ('closure', 'Planned closure')], max_length=10)),
-                ('sessions', models.CharField(blank=True, choices=[('AM', 'Morning'), ('PM', 'Afternoon')], help_text='Blank for both sessions; only meaningful for holidays, INSET and closures.', max_length=2)),
-                ('label', models.CharField(blank=True, max_length=100)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_entries', to='registers.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("term", "Term"),
+                            ("holiday", "Holiday"),
+                            ("inset", "INSET"),
+                            ("closure", "Planned closure"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "sessions",
+                    models.CharField(
+                        blank=True,
+                        choices=[("AM", "Morning"), ("PM", "Afternoon")],
+                        help_text="Blank for both sessions; only meaningful for holidays, INSET and closures.",
+                        max_length=2,
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=100)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_entries",
+                        to="registers.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'calendar entries',
-                'ordering': ['school', 'start_date', 'kind'],
+                "verbose_name_plural": "calendar entries",
+                "ordering": ["school", "start_date", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='SchoolWeek',
+            name="SchoolWeek",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('monday', models.DateField()),
-                ('number', models.PositiveIntegerField()),
-                ('session_count', models.PositiveSmallIntegerField()),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='school_weeks', to='registers.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("monday", models.DateField()),
+                ("number", models.PositiveIntegerField()),
+                ("session_count", models.PositiveSmallIntegerField()),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="school_weeks",
+                        to="registers.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school', 'number'],
+                "ordering": ["school", "number"],
             },
         ),
         migrations.CreateModel(
-            name='SchoolSession',
+            name="SchoolSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('session', models.CharField(choices=[('AM', 'Morning'), ('PM', 'Afternoon')], max_length=2)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='school_sessions', to='registers.school')),
-                ('week', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='registers.schoolweek')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "session",
+                    models.CharField(
+                        choices=[("AM", "Morning"), ("PM", "Afternoon")], max_length=2
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="school_sessions",
+                        to="registers.school",
+                    ),
+                ),
+                (
+                    "week",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="registers.schoolweek",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school', 'date', 'session'],
+                "ordering": ["school", "date", "session"],
             },
         ),
         migrations.AddField(
-            model_name='school',
-            name='trust',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='schools', to='registers.trust'),
+            model_name="school",
+            name="trust",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="schools",
+                to="registers.trust",
+            ),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('office', 'Office staff'), ('teacher', 'Teacher'), ('attendance_lead', 'Attendance lead'), ('headteacher', 'Headteacher'), ('governor', 'Governor'), ('trust_leader', 'Trust leader')], max_length=20)),
-                ('registration_groups', models.CharField(blank=True, help_text="A teacher's own groups, comma-separated.", max_length=200)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='registers.school')),
-                ('trust', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='registers.trust')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("office", "Office staff"),
+                            ("teacher", "Teacher"),
+                            ("attendance_lead", "Attendance lead"),
+                            ("headteacher", "Headteacher"),
+                            ("governor", "Governor"),
+                            ("trust_leader", "Trust leader"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "registration_groups",
+                    models.CharField(
+                        blank=True,
+                        help_text="A teacher's own groups, comma-separated.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="registers.school",
+                    ),
+                ),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="registers.trust",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='guardian',
-            index=models.Index(fields=['email'], name='registers_g_email_fede75_idx'),
+            model_name="guardian",
+            index=models.Index(fields=["email"], name="registers_g_email_fede75_idx"),
         ),
         migrations.AddIndex(
-            model_name='markchange',
-            index=models.Index(fields=['mark', 'changed_at'], name='markchange_mark'),
+            model_name="markchange",
+            index=models.Index(fields=["mark", "changed_at"], name="markchange_mark"),
         ),
         migrations.AddConstraint(
-            model_name='pupilguardian',
-            constraint=models.UniqueConstraint(fields=('pupil', 'guardian'), name='pupil_guardian_unique'),
+            model_name="pupilguardian",
+            constraint=models.UniqueConstraint(
+                fields=("pupil", "guardian"), name="pupil_guardian_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='mark',
-            index=models.Index(fields=['school', 'date', 'session'], name='mark_school_date'),
+            model_name="mark",
+            index=models.Index(fields=["school", "date", "session"], name="mark_school_date"),
         ),
         migrations.AddIndex(
-            model_name='mark',
-            index=models.Index(fields=['pupil', 'date'], name='mark_pupil_date'),
+            model_name="mark",
+            index=models.Index(fields=["pupil", "date"], name="mark_pupil_date"),
         ),
         migrations.AddConstraint(
-            model_name='mark',
-            constraint=models.UniqueConstraint(fields=('school', 'pupil', 'date', 'session'), name='mark_unique_session'),
+            model_name="mark",
+            constraint=models.UniqueConstraint(
+                fields=("school", "pupil", "date", "session"), name="mark_unique_session"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mark',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes_late__isnull', True), ('code__in', ['L', 'U']), _connector='OR'), name='mark_minutes_late_only_when_late'),
+            model_name="mark",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("minutes_late__isnull", True), ("code__in", ["L", "U"]), _connector="OR"
+                ),
+                name="mark_minutes_late_only_when_late",
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['school', 'registration_group'], name='registers_e_school__77f20e_idx'),
+            model_name="enrolment",
+            index=models.Index(
+                fields=["school", "registration_group"], name="registers_e_school__77f20e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(('leaving_date__isnull', True), ('leaving_date__gte', models.F('admission_date')), _connector='OR'), name='enrolment_dates_ordered'),
+            model_name="enrolment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("leaving_date__isnull", True),
+                    ("leaving_date__gte", models.F("admission_date")),
+                    _connector="OR",
+                ),
+                name="enrolment_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('pupil', 'school', 'admission_date'), name='enrolment_unique_start'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                fields=("pupil", "school", "admission_date"), name="enrolment_unique_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='calendarentry',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='calendar_entry_dates_ordered'),
+            model_name="calendarentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="calendar_entry_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolweek',
-            constraint=models.UniqueConstraint(fields=('school', 'monday'), name='school_week_unique_monday'),
+            model_name="schoolweek",
+            constraint=models.UniqueConstraint(
+                fields=("school", "monday"), name="school_week_unique_monday"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolweek',
-            constraint=models.UniqueConstraint(fields=('school', 'number'), name='school_week_unique_number'),
+            model_name="schoolweek",
+            constraint=models.UniqueConstraint(
+                fields=("school", "number"), name="school_week_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolsession',
-            constraint=models.UniqueConstraint(fields=('school', 'date', 'session'), name='school_session_unique'),
+            model_name="schoolsession",
+            constraint=models.UniqueConstraint(
+                fields=("school", "date", "session"), name="school_session_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('school__isnull', False), ('trust__isnull', True)), models.Q(('school__isnull', True), ('trust__isnull', False)), _connector='OR'), name='membership_school_xor_trust'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("school__isnull", False), ("trust__isnull", True)),
+                    models.Q(("school__isnull", True), ("trust__isnull", False)),
+                    _connector="OR",
+                ),
+                name="membership_school_xor_trust",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('school__isnull', False)), fields=('user', 'school', 'role'), name='membership_unique_school_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("school__isnull", False)),
+                fields=("user", "school", "role"),
+                name="membership_unique_school_role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('trust__isnull', False)), fields=('user', 'trust', 'role'), name='membership_unique_trust_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("trust__isnull", False)),
+                fields=("user", "trust", "role"),
+                name="membership_unique_trust_role",
+            ),
         ),
     ]

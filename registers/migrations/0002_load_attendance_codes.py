@@ -10,7 +10,12 @@ def load_codes(apps, schema_editor):
     for order, c in enumerate(CODE_TABLE):
         AttendanceCode.objects.update_or_create(
             code=c.code,
-            defaults={"meaning": c.meaning, "category": c.category.value, "group": c.group.value, "sort_order": order},
+            defaults={
+                "meaning": c.meaning,
+                "category": c.category.value,
+                "group": c.group.value,
+                "sort_order": order,
+            },
         )
 
 

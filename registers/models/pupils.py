@@ -53,7 +53,9 @@ class Pupil(models.Model):
     year_group = models.CharField(max_length=2, choices=YearGroup.choices)
     fsm = models.BooleanField("FSM", default=False, help_text=_("Eligible for free school meals"))
     pupil_premium = models.BooleanField(default=False)
-    eal = models.BooleanField("EAL", default=False, help_text=_("English as an additional language"))
+    eal = models.BooleanField(
+        "EAL", default=False, help_text=_("English as an additional language")
+    )
     cla = models.BooleanField("CLA", default=False, help_text=_("Child looked after"))
     social_worker = models.BooleanField(default=False)
     young_carer = models.BooleanField(default=False)

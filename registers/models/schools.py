@@ -17,7 +17,10 @@ class User(AbstractUser):
     """A person who signs in: staff (through memberships) or a parent (through a guardian)."""
 
     position = models.CharField(
-        _("position"), max_length=100, blank=True, help_text=_("Job title, shown in the audit trail.")
+        _("position"),
+        max_length=100,
+        blank=True,
+        help_text=_("Job title, shown in the audit trail."),
     )
 
     def __str__(self) -> str:

@@ -1,0 +1,78 @@
+"""Settings refuse to start without what a real deployment needs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from attendance_project.settings.base import require_deploy_settings
+
+
+def _import_settings(module: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", f"import {module}"],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "allowed_hosts", "expected"),
+    [
+        ("", ["example.org"], "Set SECRET_KEY"),
+        ("k" * 50, [], "Set ALLOWED_HOSTS"),
+    ],
+)
+def test_it_refuses_to_start_without_deploy_settings(secret_key, allowed_hosts, expected) -> None:
+    with pytest.raises(Exception, match=expected):
+        require_deploy_settings(debug=False, secret_key=secret_key, allowed_hosts=allowed_hosts)
+
+
+def test_debug_needs_neither() -> None:
+    require_deploy_settings(debug=True, secret_key="", allowed_hosts=[])
+
+
+def test_production_settings_stop_with_a_message_naming_the_secret_key() -> None:
+    result = _import_settings("attendance_project.settings.production", ALLOWED_HOSTS="example.org")
+
+    assert result.returncode != 0
+    assert "Set SECRET_KEY in the environment" in result.stderr
+
+
+def test_local_settings_with_debug_off_stop_without_allowed_hosts() -> None:
+    result = _import_settings(
+        "attendance_project.settings.local", DEBUG="false", SECRET_KEY="x" * 50
+    )
+
+    assert result.returncode != 0
+    assert "Set ALLOWED_HOSTS in the environment" in result.stderr
+
+
+def test_production_settings_load_when_given_what_they_need() -> None:
+    result = _import_settings(
+        "attendance_project.settings.production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org"
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_time_zone_is_london() -> None:
+    assert settings.TIME_ZONE == "Europe/London"
+    assert settings.USE_TZ is True
+
+
+def test_bad_log_level_is_refused() -> None:
+    result = _import_settings("attendance_project.settings.local", LOG_LEVEL="LOUD")
+
+    assert result.returncode != 0
+    assert "LOG_LEVEL must be" in result.stderr
