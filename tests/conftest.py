@@ -1,0 +1,155 @@
+"""Shared fixtures: a school with the §6.0 calendar, and a persona for every role.
+
+Personas follow healthchecks' `BaseTestCase`: a user of the school in each role, a trust
+leader of its trust, and a headteacher of another school, so every view can be checked
+for the right role, a wrong role and the wrong school.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from registers.models import CalendarEntry, Role, School, Trust, User
+from registers.services.calendar import calendar_rebuild
+from tests.registers.factories import (
+    MembershipFactory,
+    SchoolFactory,
+    TrustFactory,
+    UserFactory,
+)
+
+# The "Test School A" calendar of rules §6.0: (start, end, kind, sessions, label).
+FIXTURE_CALENDAR: tuple[tuple[str, str, str, str, str], ...] = (
+    ("2024-09-02", "2024-12-20", "term", "", "Autumn 2024"),
+    ("2024-09-02", "2024-09-02", "inset", "", "INSET"),
+    ("2024-10-28", "2024-11-01", "holiday", "", "Half term"),
+    ("2025-01-06", "2025-02-14", "term", "", "Spring 1"),
+    ("2025-02-24", "2025-05-23", "term", "", "Spring 2 and Summer 1"),
+    ("2025-04-07", "2025-04-18", "holiday", "", "Easter"),
+    ("2025-04-21", "2025-04-21", "holiday", "", "Easter Monday"),
+    ("2025-05-05", "2025-05-05", "holiday", "", "May bank holiday"),
+    ("2025-06-02", "2025-07-21", "term", "", "Summer 2"),
+    ("2025-07-21", "2025-07-21", "closure", "PM", "Term ends at lunchtime"),
+    ("2025-09-01", "2025-10-24", "term", "", "Autumn 1 2025"),
+    ("2025-09-01", "2025-09-02", "inset", "", "INSET"),
+    ("2025-11-03", "2025-12-19", "term", "", "Autumn 2 2025"),
+)
+
+MemberMaker = Callable[..., User]
+
+
+def add_calendar(school: School, rows=FIXTURE_CALENDAR) -> None:
+    """Store calendar rows for `school` and derive its sessions and school weeks."""
+    CalendarEntry.objects.bulk_create(
+        CalendarEntry(
+            school=school,
+            start_date=dt.date.fromisoformat(start),
+            end_date=dt.date.fromisoformat(end),
+            kind=kind,
+            sessions=sessions,
+            label=label,
+        )
+        for start, end, kind, sessions, label in rows
+    )
+    calendar_rebuild(school=school)
+
+
+@pytest.fixture
+def trust(db: None) -> Trust:
+    return TrustFactory(name="Test Learning Trust")
+
+
+@pytest.fixture
+def school(trust: Trust) -> School:
+    """Test School A: in `trust`, with the §6.0 calendar built into sessions and weeks."""
+    school = SchoolFactory(urn="100001", name="Test School A", trust=trust)
+    add_calendar(school)
+    return school
+
+
+@pytest.fixture
+def sibling_school(trust: Trust) -> School:
+    """A second school of the same trust (no calendar)."""
+    return SchoolFactory(urn="100002", name="Test School B", trust=trust)
+
+
+@pytest.fixture
+def other_school(db: None) -> School:
+    """A school of another trust, which nobody at `school` may see."""
+    return SchoolFactory(urn="100099", name="Elsewhere Primary", trust=TrustFactory())
+
+
+@pytest.fixture
+def member(db: None) -> MemberMaker:
+    """`member(role, school=...)` or `member(Role.TRUST_LEADER, trust=...)`: a new user."""
+
+    def make(
+        role: Role,
+        *,
+        school: School | None = None,
+        trust: Trust | None = None,
+        **user_fields: object,
+    ) -> User:
+        user = UserFactory(position=Role(role).label, **user_fields)
+        if trust is not None:
+            MembershipFactory(user=user, school=None, trust=trust, role=role)
+        else:
+            MembershipFactory(user=user, school=school, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def personas(school: School, trust: Trust, member: MemberMaker) -> dict[Role, User]:
+    """One user per role at `school`; the trust leader through the school's trust."""
+    return {
+        role: member(role, trust=trust)
+        if role == Role.TRUST_LEADER
+        else member(role, school=school)
+        for role in Role
+    }
+
+
+@pytest.fixture
+def office(personas: dict[Role, User]) -> User:
+    return personas[Role.OFFICE]
+
+
+@pytest.fixture
+def teacher(personas: dict[Role, User]) -> User:
+    return personas[Role.TEACHER]
+
+
+@pytest.fixture
+def lead(personas: dict[Role, User]) -> User:
+    return personas[Role.ATTENDANCE_LEAD]
+
+
+@pytest.fixture
+def head(personas: dict[Role, User]) -> User:
+    return personas[Role.HEADTEACHER]
+
+
+@pytest.fixture
+def governor(personas: dict[Role, User]) -> User:
+    return personas[Role.GOVERNOR]
+
+
+@pytest.fixture
+def trust_leader(personas: dict[Role, User]) -> User:
+    return personas[Role.TRUST_LEADER]
+
+
+@pytest.fixture
+def outsider(other_school: School, member: MemberMaker) -> User:
+    """The headteacher of another trust's school."""
+    return member(Role.HEADTEACHER, school=other_school)
+
+
+@pytest.fixture
+def superuser(db: None) -> User:
+    return UserFactory(username="root", is_staff=True, is_superuser=True, position="Admin")
