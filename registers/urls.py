@@ -1,7 +1,22 @@
-from django.urls import path
+from django.urls import include, path, register_converter
 
-from registers import views
+from registers.converters import IsoDateConverter, SessionConverter
+from registers.views import bulk, corrections, grid, home, register_settings, taking
+
+register_converter(IsoDateConverter, "isodate")
+register_converter(SessionConverter, "session")
+
+# Everything about one school lives under /schools/<URN>/; each view module declares its
+# own patterns relative to that prefix.
+school_patterns = [
+    *taking.urlpatterns,
+    *corrections.urlpatterns,
+    *grid.urlpatterns,
+    *bulk.urlpatterns,
+    *register_settings.urlpatterns,
+]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("schools/<str:urn>/", include(school_patterns)),
 ]

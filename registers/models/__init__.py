@@ -3,6 +3,7 @@
 from .calendar import CalendarEntry, CalendarKind, SchoolSession, SchoolWeek, Session
 from .marks import AttendanceCode, Mark, MarkChange, MarkSource
 from .pupils import Enrolment, Guardian, Pupil, PupilGuardian, SendStatus, YearGroup
+from .registers import RegisterTaking
 from .schools import Membership, Phase, Role, School, Trust, User
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Phase",
     "Pupil",
     "PupilGuardian",
+    "RegisterTaking",
     "Role",
     "School",
     "SchoolSession",

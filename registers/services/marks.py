@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from registers.codes import CODES, LATE_CODES
 from registers.models import Enrolment, Mark, MarkChange, School, SchoolSession, User
+from registers.signals import send_marks_changed_on_commit
 
 Key = tuple[int, dt.date, str]  # (pupil_id, date, session)
 
@@ -119,6 +120,7 @@ def marks_write(
     3. Create the missing marks; amend those whose code or minutes late differ, writing a
        `MarkChange` with the previous and new entry, who (name and position), when, why
        and the source; leave identical ones alone.
+    4. Once committed, tell listeners (`registers.signals.marks_changed`) which pupils changed.
     """
     now = now or timezone.now()
     _check_entries(school=school, entries=entries)
@@ -155,6 +157,9 @@ def marks_write(
             amended, ["code", "minutes_late", "recorded_by", "recorded_at", "source"]
         )
     MarkChange.objects.bulk_create(changes)
+    send_marks_changed_on_commit(
+        school=school, pupil_ids={m.pupil_id for m in (*new, *amended)}, source=source
+    )
     return WriteResult(
         created=created, changed=changes, unchanged=len(entries) - len(new) - len(amended)
     )

@@ -151,3 +151,32 @@ def test_the_number_of_queries_does_not_grow_with_the_class(school: School, teac
 
     assert _queries(school, teacher, small, "/") == _queries(school, teacher, large, "/")
     assert _queries(school, teacher, small, "N") == _queries(school, teacher, large, "N")
+
+
+@pytest.mark.django_db
+def test_listeners_hear_which_pupils_changed_once_committed(
+    school: School, teacher: User, django_capture_on_commit_callbacks
+) -> None:
+    from registers.signals import marks_changed
+
+    heard: list[dict] = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    marks_changed.connect(listener)
+    try:
+        changed, same = PupilFactory.create_batch(2, school=school)
+        marks_write(school=school, entries=_entries([same]), user=teacher, source="register")
+        with django_capture_on_commit_callbacks(execute=True):
+            marks_write(
+                school=school,
+                entries=_entries([changed, same]),
+                user=teacher,
+                source=MarkSource.REGISTER,
+            )
+    finally:
+        marks_changed.disconnect(listener)
+
+    assert heard[-1]["pupil_ids"] == frozenset({changed.id})
+    assert heard[-1]["school"] == school

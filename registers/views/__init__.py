@@ -1,0 +1,1 @@
+"""Register screens. Each module holds one area's views and its `urlpatterns`."""
