@@ -1,4 +1,4 @@
-"""Cross-model reads of the register."""
+"""Cross-model reads of the register; areas with many reads have a module of their own."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Forms of the register screens, one module per area."""
