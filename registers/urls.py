@@ -18,5 +18,6 @@ school_patterns = [
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("schools/", home.switch_school, name="switch_school"),
     path("schools/<str:urn>/", include(school_patterns)),
 ]

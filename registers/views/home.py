@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from registers.permissions import Capability, schools_for
+from registers.navigation import NAV_ITEMS
+from registers.permissions import Capability, capabilities_at, get_school_for_user, schools_for
 from registers.selectors import school_overview
 
 
@@ -15,3 +17,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registers/home.html", {"overviews": [school_overview(s) for s in schools]}
     )
+
+
+@login_required
+def switch_school(request: HttpRequest) -> HttpResponse:
+    """The layout's school switcher: go to the first area the person may use there."""
+    urn = request.GET.get("urn", "")
+    school = get_school_for_user(request.user, urn, Capability.VIEW_SCHOOL)
+    held = capabilities_at(request.user, school)
+    for item in NAV_ITEMS:
+        if item.capability in held:
+            return redirect(reverse(item.url_name, kwargs={"urn": school.urn}))
+    return redirect("home")

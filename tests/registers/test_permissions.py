@@ -10,6 +10,7 @@ from registers.models import Role, School, User
 from registers.permissions import (
     ROLE_CAPABILITIES,
     Capability,
+    capabilities_at,
     get_school_for_user,
     schools_for,
     user_can,
@@ -123,3 +124,18 @@ def test_an_anonymous_user_sees_nothing(school: School) -> None:
 @pytest.mark.django_db
 def test_a_user_without_memberships_sees_nothing(school: School) -> None:
     assert not schools_for(UserFactory(), Capability.VIEW_SCHOOL).exists()
+
+
+@pytest.mark.django_db
+def test_capabilities_at_unions_school_and_trust_roles(school, trust, member) -> None:
+    user = member(Role.GOVERNOR, school=school)
+    MembershipFactory(user=user, school=None, trust=trust, role=Role.TRUST_LEADER)
+
+    assert capabilities_at(user, school) == (
+        ROLE_CAPABILITIES[Role.GOVERNOR] | ROLE_CAPABILITIES[Role.TRUST_LEADER]
+    )
+
+
+@pytest.mark.django_db
+def test_capabilities_at_another_school_are_none(school, other_school, office) -> None:
+    assert capabilities_at(office, other_school) == frozenset()
