@@ -26,8 +26,10 @@ def calendar_ranges(school: School) -> list[rules.CalendarRange]:
 
 def school_weeks(*schools: School) -> rules.SchoolWeeks:
     """School weeks of one school, or of the union of several (a move inside a trust)."""
-    mondays = SchoolWeek.objects.filter(school__in=schools).values_list("monday", flat=True)
-    return rules.SchoolWeeks.from_dates(mondays)
+    dates = (
+        SchoolSession.objects.filter(school__in=schools).values_list("date", flat=True).distinct()
+    )
+    return rules.SchoolWeeks.from_dates(dates)
 
 
 def session_dates(school: School, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
