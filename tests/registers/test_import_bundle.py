@@ -334,3 +334,28 @@ def test_the_command_prints_every_error_to_stderr_and_fails(tmp_path: Path) -> N
 def test_the_command_refuses_a_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="is not a folder"):
         call_command("import_attendance", str(tmp_path / "nowhere"))
+
+
+@pytest.mark.django_db
+def test_an_import_that_writes_marks_tells_listeners_which_pupils(
+    tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:
+    from registers.signals import marks_changed
+
+    heard: list[dict] = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    marks_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            import_bundle(tmp_path, marks=FIRST_MARKS)
+        with django_capture_on_commit_callbacks(execute=True):
+            import_bundle(tmp_path, marks=FIRST_MARKS)  # unchanged: nobody is told
+    finally:
+        marks_changed.disconnect(listener)
+
+    assert len(heard) == 1
+    assert heard[0]["source"] == "import"
+    assert heard[0]["pupil_ids"] == frozenset(Pupil.objects.values_list("id", flat=True))

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from registers.models import Mark, Pupil, School
+from registers.models import Mark, MarkSource, Pupil, School
+from registers.signals import send_marks_changed_on_commit
 
 from . import staging
 from .csvfiles import CsvFile, ErrorLog
@@ -76,6 +77,7 @@ def bundle_import(
        otherwise marks go to a staging table and are merged set-based afterwards.
     4. On any error, roll back and return every error: nothing is written. A dry run
        counts the marks it would merge and rolls back too.
+    5. Once committed, tell `marks_changed` listeners which pupils the bundle touched.
     """
     bundle_dir = Path(bundle_dir)
     if not bundle_dir.is_dir():
@@ -101,8 +103,14 @@ def bundle_import(
     result.marks_unchanged = counts.unchanged
     if dry_run:
         transaction.set_rollback(True)
-    else:
+    elif counts.created + counts.changed:
         staging.refresh_statistics(rows=counts.created + counts.changed)
+        # Listeners (the escalation engine) recompute the bundle's pupils once committed.
+        send_marks_changed_on_commit(
+            school=School.objects.get(urn=result.school_urn),
+            pupil_ids=_ids_of(list(roll.keys)).values(),
+            source=MarkSource.IMPORT,
+        )
     return result
 
 
