@@ -1,10 +1,6 @@
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
-from registers.converters import IsoDateConverter, SessionConverter
 from registers.views import bulk, corrections, grid, home, register_settings, taking
-
-register_converter(IsoDateConverter, "isodate")
-register_converter(SessionConverter, "session")
 
 # Everything about one school lives under /schools/<URN>/; each view module declares its
 # own patterns relative to that prefix.
