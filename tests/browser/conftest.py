@@ -89,8 +89,12 @@ def axe_violations(page, *, impacts: tuple[str, ...] = ("serious", "critical")) 
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     summary = [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"][:5]]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
         for v in violations
     ]
     assert not violations, json.dumps(summary, indent=2)
