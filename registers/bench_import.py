@@ -7,6 +7,7 @@ place: run them on a throwaway database.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import random
 import time
@@ -116,10 +117,26 @@ def _marks(
             yield upn, day, half, code, str(rng.randrange(1, 30)) if code in "LU" else ""
 
 
+def _reset_peak_rss() -> None:
+    """Start a new peak-RSS measurement (Linux: writing 5 to clear_refs resets VmHWM)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since the last reset, in MiB (0 if unknown)."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _import(*, pupils: int, workdir: Path) -> tuple[School, float, int]:
     urn = _free_urn()
     directory = workdir / f"bundle_{urn}"
     marks = write_bundle(pupils=pupils, directory=directory, urn=urn)
+    _reset_peak_rss()
     started = time.perf_counter()
     result = bundle_import(bundle_dir=directory)
     elapsed = time.perf_counter() - started
@@ -133,7 +150,7 @@ def _import(*, pupils: int, workdir: Path) -> tuple[School, float, int]:
 def bench_import(*, pupils: int = 2000, workdir: Path) -> dict[str, float]:
     """Marks per second through `bundle_import`, end to end, for a year of a school."""
     _school, elapsed, marks = _import(pupils=pupils, workdir=workdir)
-    return {"import_marks_per_s": round(marks / elapsed, 1)}
+    return {"import_marks_per_s": round(marks / elapsed, 1), "import_peak_rss_mb": peak_rss_mb()}
 
 
 def bench_report(*, pupils: int, workdir: Path) -> dict[str, float]:
