@@ -36,7 +36,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--pupils", type=int, default=420, help="Pupils per school.")
         parser.add_argument(
-            "--schools", type=int, default=1, help="Schools of the demo trust (URNs from 100001)."
+            "--schools", type=int, default=1, help="Schools of the demo trust (URNs from 140001)."
         )
         parser.add_argument(
             "--years", type=int, default=0, help="Earlier academic years of history to add."
