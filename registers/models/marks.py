@@ -100,6 +100,9 @@ class MarkChange(models.Model):
     previous_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
     previous_recorded_at = models.DateTimeField()
     previous_source = models.CharField(max_length=16, choices=MarkSource.choices)
+    # Who made the previous entry, copied because the mark itself now names the amender.
+    previous_recorded_by_name = models.CharField(max_length=200, blank=True, db_default="")
+    previous_recorded_by_position = models.CharField(max_length=100, blank=True, db_default="")
     new_code = models.ForeignKey(
         AttendanceCode, on_delete=models.PROTECT, db_column="new_code", related_name="+"
     )

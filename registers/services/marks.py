@@ -94,7 +94,7 @@ def existing_marks(*, school: School, keys: Sequence[Key]) -> dict[Key, Mark]:
     wanted = set(keys)
     if not wanted:
         return {}
-    candidates = Mark.objects.filter(
+    candidates = Mark.objects.select_related("recorded_by").filter(
         school=school,
         pupil_id__in={k[0] for k in wanted},
         date__gte=min(k[1] for k in wanted),
@@ -174,12 +174,18 @@ def _change(
         previous_minutes_late=mark.minutes_late,
         previous_recorded_at=mark.recorded_at,
         previous_source=mark.source,
+        previous_recorded_by_name=_name(mark.recorded_by),
+        previous_recorded_by_position=mark.recorded_by.position if mark.recorded_by else "",
         new_code_id=entry.code,
         new_minutes_late=entry.minutes_late,
         changed_by=user,
-        changed_by_name=(user.get_full_name() or user.username) if user else "",
+        changed_by_name=_name(user),
         changed_by_position=user.position if user else "",
         changed_at=now,
         reason=reason,
         source=source,
     )
+
+
+def _name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user else ""

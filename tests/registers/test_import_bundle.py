@@ -337,6 +337,25 @@ def test_the_command_refuses_a_missing_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
+def test_an_import_over_a_browser_mark_keeps_who_made_the_original(tmp_path: Path) -> None:
+    from registers.models import User
+
+    import_bundle(tmp_path / "first", marks=FIRST_MARKS)
+    tutor = User.objects.create(
+        username="tutor", first_name="Tom", last_name="Tutor", position="Form tutor"
+    )
+    Mark.objects.filter(pupil__upn=B).update(recorded_by=tutor, source="register")
+
+    import_bundle(tmp_path / "second", marks=marks(f"{B},2024-09-02,AM,M,"))
+
+    change = MarkChange.objects.get(mark__pupil__upn=B)
+    assert (change.previous_recorded_by_name, change.previous_recorded_by_position) == (
+        "Tom Tutor",
+        "Form tutor",
+    )
+    assert change.previous_source == "register"
+
+@pytest.mark.django_db
 def test_an_import_that_writes_marks_tells_listeners_which_pupils(
     tmp_path: Path, django_capture_on_commit_callbacks
 ) -> None:

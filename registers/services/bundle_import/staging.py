@@ -212,11 +212,15 @@ def merge(*, school_id: int, now: datetime, reason: str) -> MarkCounts:
             f"""
             INSERT INTO registers_markchange
                 (mark_id, previous_code, previous_minutes_late, previous_recorded_at,
-                 previous_source, new_code, new_minutes_late, changed_by_id, changed_by_name,
+                 previous_source, previous_recorded_by_name, previous_recorded_by_position,
+                 new_code, new_minutes_late, changed_by_id, changed_by_name,
                  changed_by_position, changed_at, reason, source)
-            SELECT m.id, m.code, m.minutes_late, m.recorded_at, m.source, s.code,
-                   s.minutes_late, NULL, %(name)s, '', %(now)s, %(reason)s, %(source)s
+            SELECT m.id, m.code, m.minutes_late, m.recorded_at, m.source,
+                   COALESCE(NULLIF(TRIM(u.first_name || ' ' || u.last_name), ''), u.username, ''),
+                   COALESCE(u.position, ''),
+                   s.code, s.minutes_late, NULL, %(name)s, '', %(now)s, %(reason)s, %(source)s
             {_MATCH}
+            LEFT JOIN registers_user u ON u.id = m.recorded_by_id
             WHERE {_differs()}
             """,
             params,

@@ -54,6 +54,8 @@ def test_an_amendment_keeps_the_original_entry_and_who_changed_it(
     assert change.changed_by_name == office.get_full_name()
     assert change.changed_by_position == office.position
     assert change.previous_source == "register"
+    assert change.previous_recorded_by_name == teacher.get_full_name()
+    assert change.previous_recorded_by_position == teacher.position
     assert Mark.objects.get(pupil=pupil).code_id == "I"
 
 
