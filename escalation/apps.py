@@ -2,6 +2,21 @@ from django.apps import AppConfig
 
 
 class EscalationConfig(AppConfig):
-    """The status engine, escalation policy and cases, read from registers."""
+    """The status engine, escalation policy and cases, read from registers.
+
+    `registers` never imports this app: it announces mark writes with
+    `registers.signals.marks_changed`, which `ready()` connects to the recompute queue.
+    """
 
     name = "escalation"
+
+    def ready(self) -> None:
+        from registers.signals import marks_changed
+
+        marks_changed.connect(_on_marks_changed, dispatch_uid="escalation.recompute")
+
+
+def _on_marks_changed(sender, *, school, pupil_ids, source, **kwargs) -> None:
+    from escalation.services.queue import status_enqueue
+
+    status_enqueue(school=school, pupil_ids=pupil_ids)

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
 
 
 class RegistersConfig(AppConfig):
@@ -18,3 +20,30 @@ class RegistersConfig(AppConfig):
         # Registered before any URLconf is imported, so every view module can use them.
         register_converter(IsoDateConverter, "isodate")
         register_converter(SessionConverter, "session")
+
+        # The code table is data the register cannot work without. The data migration
+        # loads it; this puts it back after a flush (which sends post_migrate), as
+        # contenttypes does for its rows, so a flushed database is still usable.
+        post_migrate.connect(ensure_attendance_codes, sender=self)
+
+
+def ensure_attendance_codes(*, apps=global_apps, using: str = "default", **kwargs: object) -> None:
+    """Create any missing row of the code table from `registers.codes`."""
+    from registers.codes import CODE_TABLE
+
+    try:
+        model = apps.get_model("registers", "AttendanceCode")
+    except LookupError:  # migrating from before the table existed
+        return
+    have = set(model.objects.using(using).values_list("code", flat=True))
+    model.objects.using(using).bulk_create(
+        model(
+            code=c.code,
+            meaning=c.meaning,
+            category=c.category.value,
+            group=c.group.value,
+            sort_order=order,
+        )
+        for order, c in enumerate(CODE_TABLE)
+        if c.code not in have
+    )

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "registers.navigation.navigation",
             ],
         },
     },
@@ -185,3 +186,19 @@ REST_FRAMEWORK = {
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="attendance@localhost")
+
+from celery.schedules import crontab  # noqa: E402  (for the beat schedule below)
+
+CELERY_BEAT_SCHEDULE = {
+    # Escalation: the full status recompute, then duties and ladder proposals for every
+    # school. Late evening, so today's incremental statuses are compared as of the same day.
+    "escalation-status-nightly": {
+        "task": "escalation.tasks.status_recompute_nightly_task",
+        "schedule": crontab(hour=23, minute=15),
+    },
+    # Escalation: drain any recompute left queued (e.g. a worker restarted mid-burst).
+    "escalation-status-drain": {
+        "task": "escalation.tasks.status_drain_task",
+        "schedule": 300.0,
+    },
+}

@@ -102,3 +102,12 @@ def test_the_code_rows_equal_the_code_table_exactly() -> None:
 def test_a_mark_factory_enrols_its_pupil_at_its_school() -> None:
     mark = MarkFactory()
     assert mark.pupil.enrolments.get().school == mark.school
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_code_table_survives_a_flush() -> None:
+    from django.core.management import call_command
+
+    call_command("flush", "--noinput", verbosity=0)
+
+    assert AttendanceCode.objects.count() == len(CODE_TABLE)

@@ -1,0 +1,1 @@
+"""Writes of the escalation engine: statuses, duties, cases."""
