@@ -2,12 +2,15 @@
 
 `marks_changed` is sent after the transaction that wrote marks commits, with
 `sender=School` and keyword arguments `school` (the School), `pupil_ids` (a frozenset of
-the pupils whose marks were created or amended) and `source` (a MarkSource value). The
-escalation engine listens to recompute just those pupils.
+the pupils whose marks were created or amended), `dates` (a frozenset of the dates of
+those marks, or None when the writer does not say, e.g. a whole-bundle import) and
+`source` (a MarkSource value). The escalation engine listens to recompute just those
+pupils, and just the weeks of those dates.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -16,10 +19,15 @@ from django.dispatch import Signal
 marks_changed = Signal()
 
 
-def send_marks_changed_on_commit(*, school, pupil_ids: Iterable[int], source: str) -> None:
+def send_marks_changed_on_commit(
+    *, school, pupil_ids: Iterable[int], source: str, dates: Iterable[dt.date] | None = None
+) -> None:
     ids = frozenset(pupil_ids)
     if not ids:
         return
+    days = frozenset(dates) if dates is not None else None
     transaction.on_commit(
-        lambda: marks_changed.send(sender=type(school), school=school, pupil_ids=ids, source=source)
+        lambda: marks_changed.send(
+            sender=type(school), school=school, pupil_ids=ids, dates=days, source=source
+        )
     )

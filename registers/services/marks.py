@@ -157,8 +157,12 @@ def marks_write(
             amended, ["code", "minutes_late", "recorded_by", "recorded_at", "source"]
         )
     MarkChange.objects.bulk_create(changes)
+    touched = (*new, *amended)
     send_marks_changed_on_commit(
-        school=school, pupil_ids={m.pupil_id for m in (*new, *amended)}, source=source
+        school=school,
+        pupil_ids={m.pupil_id for m in touched},
+        dates={m.date for m in touched},
+        source=source,
     )
     return WriteResult(
         created=created, changed=changes, unchanged=len(entries) - len(new) - len(amended)

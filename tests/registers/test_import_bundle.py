@@ -355,6 +355,7 @@ def test_an_import_over_a_browser_mark_keeps_who_made_the_original(tmp_path: Pat
     )
     assert change.previous_source == "register"
 
+
 @pytest.mark.django_db
 def test_an_import_that_writes_marks_tells_listeners_which_pupils(
     tmp_path: Path, django_capture_on_commit_callbacks

@@ -181,4 +181,5 @@ def test_listeners_hear_which_pupils_changed_once_committed(
         marks_changed.disconnect(listener)
 
     assert heard[-1]["pupil_ids"] == frozenset({changed.id})
+    assert heard[-1]["dates"] == frozenset({MON})
     assert heard[-1]["school"] == school
