@@ -21,6 +21,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py recompute_status
 	PORT=$(PORT) BIN=$(BIN) bin/run
 
 test: install
