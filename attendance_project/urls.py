@@ -6,6 +6,7 @@ from attendance_project import views
 
 urlpatterns = [
     path("", include("registers.urls")),
+    path("schools/<str:urn>/", include("escalation.urls")),
     path("health/", views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -11,12 +11,16 @@ class EscalationConfig(AppConfig):
     name = "escalation"
 
     def ready(self) -> None:
+        from escalation.navigation import NAV_ITEMS
+        from registers.navigation import register_nav_item
         from registers.signals import marks_changed
 
         marks_changed.connect(_on_marks_changed, dispatch_uid="escalation.recompute")
+        for item in NAV_ITEMS:  # the dashboard's areas in the layout's school navigation
+            register_nav_item(item)
 
 
-def _on_marks_changed(sender, *, school, pupil_ids, source, **kwargs) -> None:
+def _on_marks_changed(sender, *, school, pupil_ids, source, dates=None, **kwargs) -> None:
     from escalation.services.queue import status_enqueue
 
-    status_enqueue(school=school, pupil_ids=pupil_ids)
+    status_enqueue(school=school, pupil_ids=pupil_ids, dates=dates)

@@ -1,10 +1,11 @@
 """The escalation engine's data: aggregates, statuses, policy, cases and duties."""
 
-from .aggregates import DirtyPupil, PupilWeek
+from .aggregates import DirtyPupil, PupilWeek, PupilWeekStamp
 from .cases import Case, CaseEvent, CaseEventKind
 from .config import PolicyConfig
 from .duties import Duty, DutyKind, DutyStatus
 from .status import PupilStatus, RiskBand
+from .support import AttendanceContract, PupilNote, SupportPlan, ThresholdDecision  # noqa: F401
 
 __all__ = [
     "Case",
@@ -17,5 +18,6 @@ __all__ = [
     "PolicyConfig",
     "PupilStatus",
     "PupilWeek",
+    "PupilWeekStamp",
     "RiskBand",
 ]

@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Sum, When
 from django.utils import timezone
 
 from escalation import rules as erules
-from escalation import selectors, sql
+from escalation import selectors, sql, sql_status
 from escalation.models import PupilStatus, PupilWeek
 from escalation.policy import Policy
 from registers import rules
@@ -55,19 +55,25 @@ class FullResult:
 
 
 def status_recompute_pupils(
-    *, school: School, pupil_ids: Iterable[int], today: dt.date | None = None
+    *,
+    school: School,
+    pupil_ids: Iterable[int],
+    today: dt.date | None = None,
+    dates: Iterable[dt.date] | None = None,
 ) -> int:
-    """Rebuild these pupils' aggregates at `school`, then their status at every school
-    where they are on roll this year (a trust move makes another school's window read
-    these marks). Returns the number of statuses written."""
+    """Rebuild these pupils' aggregates at `school` (only the weeks of `dates` when the
+    writer said which marks changed), then their status at every school where they are
+    on roll this year (a trust move makes another school's window read these marks).
+    Returns the number of statuses written."""
     today = today or timezone.localdate()
     ids = sorted(set(pupil_ids))
     if not ids:
         return 0
+    mondays = None if dates is None else {rules.week_monday(d) for d in dates}
     year_start = rules.academic_year(today)[0]
     with transaction.atomic():
         sql.lock_school(school.pk)
-        sql.rebuild_pupils(school_id=school.pk, pupil_ids=ids)
+        sql.rebuild_pupils(school_id=school.pk, pupil_ids=ids, mondays=mondays)
         at: dict[int, set[int]] = defaultdict(set, {school.pk: set(ids)})
         rows = (
             Enrolment.objects.filter(pupil_id__in=ids)
@@ -76,8 +82,11 @@ def status_recompute_pupils(
         )
         for school_id, pupil_id in rows:
             at[school_id].add(pupil_id)
+        schools = list(School.objects.filter(pk__in=at))
+        if connection.vendor == "postgresql":
+            return _statuses_write_sql(schools=schools, today=today, pupil_ids=ids)[0]
         written = 0
-        for school_obj in School.objects.filter(pk__in=at):
+        for school_obj in schools:
             written += statuses_write(school=school_obj, pupil_ids=at[school_obj.pk], today=today)[
                 0
             ]
@@ -91,8 +100,10 @@ def status_recompute_full(
     chunk_size: int = 2000,
     progress: Progress | None = None,
 ) -> FullResult:
-    """Rebuild every aggregate and status, one short transaction per chunk of pupils.
+    """Rebuild every aggregate and status.
 
+    On PostgreSQL, set-based over all the schools at once (see `_full_postgresql`).
+    Elsewhere (SQLite, tests), one short transaction per chunk of pupils:
     1. Per school, per chunk of pupil ids: delete and re-insert the chunk's `PupilWeek`
        rows (one INSERT … SELECT … GROUP BY), under the school's rebuild lock.
     2. Per school, per chunk: recompute the statuses, compare them with the stored ones
@@ -104,6 +115,8 @@ def status_recompute_full(
     """
     today = today or timezone.localdate()
     schools = list(schools if schools is not None else School.objects.order_by("pk"))
+    if connection.vendor == "postgresql":
+        return _full_postgresql(schools=schools, today=today, progress=progress)
     result = FullResult(schools=len(schools))
     year_start = rules.academic_year(today)[0]
     for school in schools:
@@ -137,6 +150,141 @@ def status_recompute_full(
             result.differed += [(school.pk, p) for p in differed]
         PupilStatus.objects.filter(school=school).exclude(pupil_id__in=listed).delete()
     return result
+
+
+def _full_postgresql(
+    *, schools: Sequence[School], today: dt.date, progress: Progress | None
+) -> FullResult:
+    """The nightly run on PostgreSQL.
+
+    1. Snapshot every school's `PupilWeek` rows from the marks in one statement, keeping
+       the rows that differ from the stored ones (`sql.stage_build`).
+    2. Per school with differences, in a short transaction under the school's rebuild
+       lock, apply them, skipping pupils an incremental rebuild made fresher than the
+       snapshot. A register save never waits on step 1, and on step 2 only briefly.
+    3. Compute every status in one statement, Python filling in the threshold sequence
+       fields of the few pupils who need them, and upsert (`escalation.sql_status`);
+       stored rows as of today that differ are reported in `differed`.
+    """
+    ids = [s.pk for s in schools]
+    result = FullResult(schools=len(schools))
+    since = sql.stage_build(school_ids=ids)
+    changed = 0
+    for school_id in sql.stage_schools():
+        with transaction.atomic():
+            sql.lock_school(school_id)
+            changed += sql.stage_swap(school_id=school_id, since=since)
+    sql.stage_drop(school_ids=ids, since=since)
+    if changed:
+        sql.analyze()
+    with transaction.atomic():
+        written, created, differed = _statuses_write_sql(
+            schools=schools, today=today, pupil_ids=None
+        )
+    result.pupils, result.created, result.differed = written, created, differed
+    if progress:
+        progress(written)
+    return result
+
+
+def _statuses_write_sql(
+    *, schools: Sequence[School], today: dt.date, pupil_ids: Sequence[int] | None
+) -> tuple[int, int, list[tuple[int, int]]]:
+    """Compute and upsert, set-based, the statuses at these schools of these pupils (or
+    of every pupil on roll). Returns (written, created, differed)."""
+    now = timezone.now()
+    contexts = {s.pk: _Context.build(s, today) for s in schools}
+    policies = [c.policy for c in contexts.values()]
+    window_weeks = max(
+        max(p.national_window_weeks, p.local_threshold_weeks or 0, 10) for p in policies
+    )
+    min_limit = min(min(p.national_limit, p.local_threshold_limit or 10, 10) for p in policies)
+    needs = sql_status.fresh_build(
+        today=today,
+        params=[c.params for c in contexts.values()],
+        pupil_ids=pupil_ids,
+        window_weeks=window_weeks,
+        min_limit=min_limit,
+    )
+    by_school: dict[int, list[int]] = defaultdict(list)
+    for school_id, pupil_id in needs:
+        by_school[school_id].append(pupil_id)
+    patched = []
+    for school_id, ids in by_school.items():
+        c = contexts[school_id]
+        thresholds = _Thresholds(c.school, ids, today, c.policy, c.weeks, c.dates)
+        for pupil_id in ids:
+            status = PupilStatus(school=c.school, pupil_id=pupil_id)
+            _set_thresholds(status, pupil_id, thresholds, c.calendar)
+            patched.append(status)
+    sql_status.fresh_patch(patched)
+    return sql_status.upsert(
+        compared=COMPARED_FIELDS, now=now, schools=list(contexts), pupils=pupil_ids
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """One school's policy and calendar as of today, and the SQL's parameters."""
+
+    school: School
+    policy: Policy
+    weeks: rules.SchoolWeeks
+    dates: dict[int, list[dt.date]]
+    calendar: _Calendar
+    params: sql_status.SchoolParams
+
+    @classmethod
+    def build(cls, school: School, today: dt.date) -> _Context:
+        policy = selectors.policy_for(school)
+        year_start, year_end, label = rules.academic_year(today)
+        dates = selectors.session_dates([school.pk])
+        weeks = rules.SchoolWeeks.from_dates(dates.get(school.pk, []))
+        sessions = [d for d, _h in selectors.school_sessions(school.pk, year_start, year_end)]
+        calendar = _Calendar(weeks, sessions, year_start, year_end, label)
+        monday = rules.week_monday(today)
+        term, term_start = erules.term_of(today)
+        latest = weeks.latest_number_on_or_before(today)
+
+        def window_start(size: int | None) -> dt.date | None:
+            return weeks.monday(weeks.window(latest, size)[0]) if latest and size else None
+
+        lower = erules.earliest_window_day(
+            weeks=weeks, as_of=today, window_weeks=policy.national_window_weeks
+        )
+        if policy.local_threshold_weeks:
+            lower = min(
+                lower,
+                erules.earliest_window_day(
+                    weeks=weeks, as_of=today, window_weeks=policy.local_threshold_weeks
+                ),
+            )
+        local = policy.local_threshold_limit is not None and policy.local_threshold_weeks
+        params = sql_status.SchoolParams(
+            school_id=school.pk,
+            trust_id=school.trust_id,
+            label=label,
+            term=term,
+            year_start=year_start,
+            year_end=year_end,
+            monday=monday,
+            cut=erules.mask_through(monday=monday, as_of=today),
+            half_term=erules.half_term_start(weeks=weeks, as_of=today) or monday,
+            term_monday=rules.week_monday(max(term_start, year_start)),
+            pace_monday=erules.window_first_monday(weeks=weeks, as_of=today, size=policy.pace_weeks)
+            or monday,
+            lower=lower,
+            window_start=window_start(10),
+            window_end=weeks.sunday(latest) if latest else None,
+            limit=10,
+            to_meet_limit=policy.national_limit,
+            local_label=policy.local_threshold_label if local else "",
+            local_limit=policy.local_threshold_limit if local else None,
+            local_window_start=window_start(policy.local_threshold_weeks) if local else None,
+            remaining=max(0, bisect_right(sessions, year_end) - bisect_right(sessions, today)),
+            bands=policy.risk_bands[term],
+        )
+        return cls(school, policy, weeks, dates, calendar, params)
 
 
 def _ranges(ids: list[int], size: int) -> Iterable[tuple[int, int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from registers.models import Role, School, User
 
@@ -71,11 +72,16 @@ def test_switching_to_another_trusts_school_is_404(
     assert client.get("/schools/", {"urn": other_school.urn}).status_code == 404
 
 
-def test_a_governor_switching_lands_on_the_home_page(
+def test_a_governor_switching_lands_on_the_first_area_a_governor_may_use(
     client: Client, governor: User, school: School
 ) -> None:
+    from registers.navigation import NAV_ITEMS
+    from registers.permissions import ROLE_CAPABILITIES
+
     client.force_login(governor)
+    allowed = [i for i in NAV_ITEMS if i.capability in ROLE_CAPABILITIES[Role.GOVERNOR]]
 
     response = client.get("/schools/", {"urn": school.urn})
 
-    assert response["Location"] == "/"
+    expected = reverse(allowed[0].url_name, kwargs={"urn": school.urn}) if allowed else "/"
+    assert response["Location"] == expected

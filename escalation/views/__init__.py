@@ -1,0 +1,1 @@
+"""The dashboard's views: overview, flag lists, the pupil page and decisions."""
