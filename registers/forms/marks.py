@@ -33,6 +33,9 @@ BULK_REASONS = (
 )
 MAX_MINUTES_LATE = 240
 _REAL_DATE = _("Enter a real date, for example 2025-01-13.")
+# The week grid links the weeks either side of the one shown: dates near the ends of
+# Python's calendar (year 1 or 9999) would overflow, and no register is kept there.
+_GRID_WEEKS = (dt.date(1990, 1, 1), dt.date(2199, 12, 31))
 
 
 def code_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -133,6 +136,16 @@ class WeekGridFilterForm(forms.Form):
             ("", _("All registration groups")),
             *[(g, g) for g in groups],
         ]
+
+    def clean_week(self) -> dt.date | None:
+        week: dt.date | None = self.cleaned_data["week"]
+        first, last = _GRID_WEEKS
+        if week is not None and not first <= week <= last:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s."),
+                params={"first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"},
+            )
+        return week
 
 
 class BulkEntryForm(_ReasonForm):

@@ -173,6 +173,33 @@ def test_no_banner_before_the_register_closes(school: School, teacher: User) -> 
     assert [(s.group, s.session) for s in after.overdue] == [("4B", "AM")]
 
 
+def test_only_registers_past_their_close_are_shown_as_overdue(
+    client: Client, school: School, teacher: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pupils(school, "4B")
+    at_0930 = dt.datetime.combine(MON, dt.time(9, 30), tzinfo=ENGLAND)
+    monkeypatch.setattr(timezone, "now", lambda: at_0930)
+
+    content = _get(client, teacher, school, None).content.decode()
+
+    assert content.count('class="register-state state-not_taken overdue"') == 1  # AM
+    assert content.count('class="register-state state-not_taken"') == 1  # PM, still to come
+    assert "✗ Not taken" in content and "Not taken yet" in content
+
+
+def test_today_loads_htmx_once(
+    client: Client, school: School, office: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pupils(school, "4B")
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2025, 1, 13, 10, tzinfo=ENGLAND))
+
+    response = _get(client, office, school, None)
+
+    assert response.context["is_today"]
+    assert 'hx-trigger="every 60s"' in response.content.decode()
+    assert response.content.decode().count("htmx-2.min.js") == 1
+
+
 def test_a_non_school_day_says_so(client: Client, school: School, office: User) -> None:
     _pupils(school, "4B")
 

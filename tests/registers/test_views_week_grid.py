@@ -87,6 +87,9 @@ def test_it_defaults_to_this_week(client: Client, office: User, school: School) 
         ({"week": "last-tuesday"}, "Enter a real date"),
         ({"year_group": "99"}, "Select a valid choice"),
         ({"registration_group": "nope"}, "Select a valid choice"),
+        # The weeks either side would overflow Python's dates: refused, not a 500.
+        ({"week": "0001-01-01"}, "Enter a date between 1990-01-01 and 2199-12-31"),
+        ({"week": "9999-12-31"}, "Enter a date between 1990-01-01 and 2199-12-31"),
     ],
 )
 def test_bad_filters_get_a_friendly_error(
