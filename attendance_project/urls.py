@@ -7,6 +7,9 @@ from attendance_project import views
 urlpatterns = [
     path("", include("registers.urls")),
     path("schools/<str:urn>/", include("escalation.urls")),
+    path("schools/<str:urn>/", include("letters.urls")),
+    path("schools/<str:urn>/", include("penalties.urls")),
+    path("", include("absences.urls")),  # public report form and the parent portal
     path("health/", views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from escalation import charts
 from escalation.dashboard.pupil import pupil_record, pupils_at
 from escalation.forms import CaseDecisionForm
+from escalation.panels import render_pupil_panels
 from registers.models import Pupil, School
 from registers.permissions import Capability, capabilities_at
 from registers.views.access import school_view
@@ -47,6 +48,7 @@ def pupil_page(request: HttpRequest, school: School, pupil_id: int) -> HttpRespo
             "decision_form": CaseDecisionForm()
             if can_manage and record.case and record.case.has_proposal
             else None,
+            "panels": render_pupil_panels(request=request, school=school, pupil=pupil),
             "weekday_chart": charts.bars_svg(
                 chart_id="weekdays",
                 title=f"{pupil.forename}'s absence by weekday, this year",
