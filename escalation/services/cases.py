@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from escalation import rules as erules
-from escalation import selectors
+from escalation import selectors, signals
 from escalation.models import Case, CaseEvent, CaseEventKind, PupilStatus
 from registers import rules
 from registers.models import School, User
@@ -211,4 +211,7 @@ def case_decide(
     _clear(case)
     case.save()
     event.save()
+    transaction.on_commit(
+        lambda: signals.case_decided.send(sender=Case, case=case, event=event, user=user)
+    )
     return event

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from escalation import signals
 from escalation.models import PupilStatus
 from escalation.models.support import Recorded, Reviewable, ThresholdDecision
 from registers.models import Pupil, School, User
@@ -56,6 +57,11 @@ def threshold_decision_record(
     _stamp(decision, school=school, pupil=pupil, user=user)
     decision.full_clean()
     decision.save()
+    transaction.on_commit(
+        lambda: signals.threshold_decided.send(
+            sender=ThresholdDecision, decision=decision, user=user
+        )
+    )
     return decision
 
 
