@@ -431,3 +431,46 @@ def _targets(schools: list[School]) -> dict[int, str]:
                 policy = policy_from_settings(row.settings, base=policy)
         targets[school.pk] = f"{policy.concern_below_rate:.1f}"
     return targets
+
+
+@dataclass(frozen=True)
+class TrustTotals:
+    """The trust's schools pooled: weekly trend, year to date, year groups and cohorts."""
+
+    year: Enrolments
+    weeks: list[Week]
+    year_groups: list[Row]
+    cohorts: list[Row]
+
+
+def trust_totals(*, schools: list[School], today: dt.date) -> TrustTotals:
+    """Pooled over `schools` in three queries: the cohort sums, the year groups and the
+    school weeks (weeks are matched by their Monday across the schools' calendars)."""
+    ids = [s.pk for s in schools]
+    statuses = PupilStatus.objects.filter(school_id__in=ids, possible__gt=0)
+    aggregates: dict[str, Any] = dict(_enrolment_sums("all_"))
+    for key, _label, where in COHORTS:
+        aggregates.update(_enrolment_sums(f"{key}_", where))
+    counts = statuses.aggregate(**aggregates)
+    year = Enrolments.from_row(counts, "all_")
+    weekly = (
+        PupilWeek.objects.filter(school_id__in=ids, year_start=rules.academic_year(today)[0])
+        .values("monday")
+        .annotate(
+            attended_sum=Sum("attended"),
+            authorised_sum=Sum("authorised"),
+            unauthorised_sum=Sum("unauthorised"),
+        )
+        .order_by("monday")
+    )
+    return TrustTotals(
+        year=year,
+        weeks=[Week(r["monday"], _week_sessions(r)) for r in weekly],
+        year_groups=_rows(statuses, "pupil__year_group", dict(YearGroup.choices)),
+        cohorts=[
+            Row(key, label, cohort, year - cohort)
+            for key, label, _where in COHORTS
+            for cohort in [Enrolments.from_row(counts, f"{key}_")]
+            if cohort.pupils
+        ],
+    )

@@ -166,6 +166,7 @@ def calendar_weeks(
 class Sibling:
     pupil: Pupil
     status: PupilStatus | None
+    school: School | None = None  # set when the sibling is on roll at another school
 
 
 @dataclass
@@ -220,14 +221,17 @@ def pupils_at(school: School) -> QuerySet[Pupil]:
     return Pupil.objects.filter(enrolments__school=school).distinct()
 
 
-def pupil_record(*, school: School, pupil: Pupil, today: dt.date) -> PupilRecord:
+def pupil_record(
+    *, school: School, pupil: Pupil, today: dt.date, other_schools: Sequence[School] = ()
+) -> PupilRecord:
     """Everything the pupil page shows, in a fixed number of queries.
 
     1. The status row, the enrolments, and the year's sessions and marks at the school.
     2. The calendar, the qualifying sessions of the current threshold window, and the
        patterns, computed from those marks in Python.
-    3. Family (guardians, and siblings sharing a guardian who are on roll here), the
-       case with its history, duties, decisions, plans, contracts and notes.
+    3. Family (guardians, and siblings sharing a guardian who are on roll here or at
+       one of `other_schools`, those whose pupils the viewer may see), the case with its
+       history, duties, decisions, plans, contracts and notes.
     """
     year_start, year_end, _label = rules.academic_year(today)
     status = PupilStatus.objects.filter(school=school, pupil=pupil).first()
@@ -283,7 +287,7 @@ def pupil_record(*, school: School, pupil: Pupil, today: dt.date) -> PupilRecord
             spells, met=bool(status and status.threshold_met_dates)
         ),
         guardians=guardians,
-        siblings=_siblings(school, pupil, [g.guardian_id for g in guardians]),
+        siblings=_siblings(school, pupil, [g.guardian_id for g in guardians], other_schools),
         case=case,
         events=list(case.events.order_by("-at", "-id")) if case else [],
         duties=list(Duty.objects.filter(school=school, pupil=pupil).order_by("-due_on")[:50]),
@@ -294,9 +298,22 @@ def pupil_record(*, school: School, pupil: Pupil, today: dt.date) -> PupilRecord
     )
 
 
-def _siblings(school: School, pupil: Pupil, guardian_ids: list[int]) -> list[Sibling]:
+def _siblings(
+    school: School, pupil: Pupil, guardian_ids: list[int], other_schools: Sequence[School]
+) -> list[Sibling]:
     if not guardian_ids:
         return []
+    elsewhere = [
+        Sibling(s.pupil, s, s.school)
+        for s in PupilStatus.objects.filter(
+            school__in=[o for o in other_schools if o.pk != school.pk],
+            pupil__guardian_links__guardian_id__in=guardian_ids,
+        )
+        .exclude(pupil=pupil)
+        .select_related("pupil", "school")
+        .distinct()
+        .order_by("pupil__forename", "school__name")
+    ]
     siblings = list(
         pupils_at(school)
         .filter(guardian_links__guardian_id__in=guardian_ids)
@@ -307,4 +324,4 @@ def _siblings(school: School, pupil: Pupil, guardian_ids: list[int]) -> list[Sib
         s.pupil_id: s
         for s in PupilStatus.objects.filter(school=school, pupil__in=[p.pk for p in siblings])
     }
-    return [Sibling(p, statuses.get(p.pk)) for p in siblings]
+    return [Sibling(p, statuses.get(p.pk)) for p in siblings] + elsewhere

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from escalation import charts
-from escalation.dashboard.figures import gap
-from escalation.dashboard.overview import school_overview, trust_overview
+from escalation.dashboard.figures import gap, national_figures
+from escalation.dashboard.overview import school_overview, trust_overview, trust_totals
 from registers.models import School
 from registers.permissions import Capability, capabilities_at, schools_for
 from registers.views.access import school_view
@@ -79,11 +79,28 @@ def trust(request: HttpRequest, school: School) -> HttpResponse:
         .filter(trust=school.trust_id)
         .order_by("name")
     )
-    columns = trust_overview(schools=schools, today=timezone.localdate())
+    today = timezone.localdate()
+    columns = trust_overview(schools=schools, today=today)
+    totals = trust_totals(schools=schools, today=today)
+    national = national_figures()
     return render(
         request,
         "escalation/trust.html",
-        {"school": school, "trust": school.trust, "columns": columns},
+        {
+            "school": school,
+            "trust": school.trust,
+            "columns": columns,
+            "totals": totals,
+            "national": national,
+            "trend_chart": charts.trend_svg(
+                chart_id="trust-trend",
+                title=f"Attendance by school week, all {len(schools)} schools of {school.trust}",
+                points=[(w.monday, w.sessions.attendance) for w in totals.weeks],
+                references=[
+                    charts.Reference(f"National {national.attendance}%", national.attendance, "2 3")
+                ],
+            ),
+        },
     )
 
 

@@ -13,7 +13,7 @@ from escalation.dashboard.pupil import pupil_record, pupils_at
 from escalation.forms import CaseDecisionForm
 from escalation.panels import render_pupil_panels
 from registers.models import Pupil, School
-from registers.permissions import Capability, capabilities_at
+from registers.permissions import Capability, capabilities_at, schools_for
 from registers.views.access import school_view
 
 LEGEND = (
@@ -34,7 +34,12 @@ def get_pupil(school: School, pupil_id: int) -> Pupil:
 @school_view(Capability.VIEW_PUPILS)
 def pupil_page(request: HttpRequest, school: School, pupil_id: int) -> HttpResponse:
     pupil = get_pupil(school, pupil_id)
-    record = pupil_record(school=school, pupil=pupil, today=timezone.localdate())
+    record = pupil_record(
+        school=school,
+        pupil=pupil,
+        today=timezone.localdate(),
+        other_schools=list(schools_for(request.user, Capability.VIEW_PUPILS)),
+    )
     can_manage = Capability.MANAGE_CASES in capabilities_at(request.user, school)
     return render(
         request,

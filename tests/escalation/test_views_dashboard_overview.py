@@ -119,3 +119,36 @@ def test_the_trust_overview_is_404_outside_a_trust_or_the_school(
     alone = SchoolFactory()
     client.force_login(member(Role.HEADTEACHER, school=alone))
     assert client.get(reverse("dashboard_trust", kwargs={"urn": alone.urn})).status_code == 404
+
+
+def test_the_trust_overview_charts_the_trusts_weeks_and_breaks_down_by_cohort(
+    client: Client, trust_leader: User, school: School, sibling_school: School, pupils: Pupils
+) -> None:
+    client.force_login(trust_leader)
+    response = client.get(reverse("dashboard_trust", kwargs={"urn": school.urn}))
+    content = response.content.decode()
+    totals = response.context["totals"]
+    overview = client.get(_url(school)).context["o"]
+    # The sibling school has no pupils, so the pooled figures are the school's own.
+    assert totals.year == overview.year
+    assert [w.monday for w in totals.weeks] == [w.monday for w in overview.weeks]
+    assert [r.label for r in totals.cohorts] == [r.label for r in overview.cohorts]
+    assert (
+        '<svg class="chart" id="trust-trend"' in content
+        and '<desc id="trust-trend-desc">' in content
+    )
+    assert "Across the trust, by cohort" in content and "Gap in attendance" in content
+
+
+def test_the_trust_overview_takes_the_same_queries_for_more_schools(
+    client: Client, trust_leader: User, school: School, sibling_school: School, pupils: Pupils
+) -> None:
+    url = reverse("dashboard_trust", kwargs={"urn": school.urn})
+    client.force_login(trust_leader)
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    for _ in range(3):
+        SchoolFactory(trust=school.trust)
+    with CaptureQueriesContext(connection) as second:
+        assert len(client.get(url).context["columns"]) == 5
+    assert len(second.captured_queries) == len(first.captured_queries)

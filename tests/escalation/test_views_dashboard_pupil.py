@@ -84,3 +84,40 @@ def test_it_shows_the_calendar_patterns_and_family(
     assert 'id="weekdays"' in content
     # Only those who manage cases are offered the decision.
     assert "Record the threshold decision" not in content
+
+
+def test_it_lists_siblings_at_the_trusts_other_schools_only_to_those_who_see_them(
+    client: Client,
+    school: School,
+    sibling_school: School,
+    pupils: Pupils,
+    trust_leader: User,
+    head: User,
+    on_today,
+) -> None:
+    from django.utils import timezone
+
+    from escalation.models import PupilStatus
+    from registers.models import PupilGuardian
+
+    brother = PupilFactory(forename="Bram", surname="Holiday", school=sibling_school)
+    guardian = PupilGuardian.objects.filter(pupil=pupils.tess).first().guardian
+    PupilGuardian.objects.create(pupil=brother, guardian=guardian, relationship="Mother")
+    PupilStatus.objects.create(
+        school=sibling_school,
+        pupil=brother,
+        as_of=on_today,
+        computed_at=timezone.now(),
+        academic_year="2024/25",
+        possible=20,
+        attended=15,
+    )
+    sibling_url = _url(sibling_school, brother)
+
+    client.force_login(trust_leader)
+    content = client.get(_url(school, pupils.tess)).content.decode()
+    assert f'href="{sibling_url}"' in content and "at Test School B" in content
+
+    client.force_login(head)  # the head of Test School A cannot see Test School B's pupils
+    content = client.get(_url(school, pupils.tess)).content.decode()
+    assert "Bram" not in content and sibling_url not in content
