@@ -10,6 +10,7 @@ urlpatterns = [
     path("schools/<str:urn>/", include("letters.urls")),
     path("schools/<str:urn>/", include("penalties.urls")),
     path("", include("absences.urls")),  # public report form and the parent portal
+    path("api/v1/", include("attendance_project.api_urls")),
     path("health/", views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -6,11 +6,13 @@ shows them read-only with their history, because a register is a legal record.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
 from registers.models import (
+    ApiToken,
     AttendanceCode,
     CalendarEntry,
     Enrolment,
@@ -23,9 +25,11 @@ from registers.models import (
     School,
     SchoolSession,
     SchoolWeek,
+    TokenScope,
     Trust,
     User,
 )
+from registers.services.api_tokens import api_token_create, api_token_revoke
 
 
 class MembershipInline(admin.TabularInline):
@@ -204,3 +208,71 @@ class MarkChangeAdmin(ReadOnlyAdmin):
     search_fields = ["mark__pupil__upn", "changed_by_name", "reason"]
     date_hierarchy = "changed_at"
     list_select_related = ["mark"]
+
+
+class ApiTokenForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        choices=TokenScope.choices, widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["school", "name", "scopes"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created through `api_token_create` (the key is shown once, here) and
+    revoked, never edited or deleted: the audit trail names them."""
+
+    form = ApiTokenForm
+    list_display = [
+        "name",
+        "school",
+        "prefix",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["school", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "school__name", "school__urn"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> list[str]:
+        if obj is None:
+            return []
+        return [
+            "school",
+            "name",
+            "scopes",
+            "prefix",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form, change: bool) -> None:
+        if change:
+            return  # nothing of a token is editable
+        token, key = api_token_create(
+            school=form.cleaned_data["school"],
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            created_by=request.user,
+        )
+        obj.pk = token.pk
+        messages.warning(
+            request,
+            f"The key of {token.name}: {key} — copy it now; it will not be shown again.",
+        )
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset) -> None:
+        for token in queryset:
+            api_token_revoke(token=token)
+        messages.success(request, f"Revoked {queryset.count()} token(s).")

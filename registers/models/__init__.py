@@ -1,5 +1,6 @@
 """The register's data: schools and staff, the calendar, pupils and guardians, marks."""
 
+from .api import ApiToken, IdempotentResponse, TokenScope
 from .calendar import CalendarEntry, CalendarKind, SchoolSession, SchoolWeek, Session
 from .marks import AttendanceCode, Mark, MarkChange, MarkSource
 from .pupils import Enrolment, Guardian, Pupil, PupilGuardian, SendStatus, YearGroup
@@ -7,6 +8,9 @@ from .registers import RegisterTaking
 from .schools import Membership, Phase, Role, School, Trust, User
 
 __all__ = [
+    "ApiToken",
+    "IdempotentResponse",
+    "TokenScope",
     "AttendanceCode",
     "CalendarEntry",
     "CalendarKind",

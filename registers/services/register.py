@@ -131,6 +131,7 @@ def register_save(
     baseline: Mapping[int, Slot | None],
     user: User,
     now: dt.datetime | None = None,
+    source: str = MarkSource.REGISTER,
 ) -> RegisterSaveResult:
     """Save a whole register, refusing to overwrite marks changed since it was loaded.
 
@@ -182,7 +183,7 @@ def register_save(
             for pid, s in entries.items()
         ],
         user=user,
-        source=MarkSource.REGISTER,
+        source=source,
         reason=f"Changed on the {group} register ({session} {day:%d %b %Y})",
         now=now,
     )

@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from registers.models import Mark, MarkChange, MarkSource, Pupil, School, User
+from registers.services.api_tokens import api_token_create
 from tests.registers.factories import (
     GuardianFactory,
     MarkFactory,
@@ -58,6 +59,7 @@ def admin_client(client: Client, superuser: User, school: School) -> Client:
         source=MarkSource.CORRECTION,
     )
     Group.objects.create(name="Office")
+    api_token_create(school=school, name="Trust warehouse", scopes=["read"], created_by=None)
     client.force_login(superuser)
     return client
 

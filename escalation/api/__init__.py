@@ -1,0 +1,1 @@
+"""The engine's endpoints: pupil status and flags, cases and their history."""
