@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Week grid", "week_grid", Capability.VIEW_PUPILS),
     NavItem("Bulk entry", "bulk_entry", Capability.CORRECT_MARKS),
     NavItem("Register settings", "register_settings", Capability.MANAGE_SCHOOL),
+    NavItem("Access audit", "access_audit", Capability.MANAGE_SCHOOL),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from registers.views import bulk, corrections, grid, home, register_settings, taking
+from registers.views import audit, bulk, corrections, grid, home, register_settings, taking
 
 # Everything about one school lives under /schools/<URN>/; each view module declares its
 # own patterns relative to that prefix.
@@ -10,6 +10,7 @@ school_patterns = [
     *grid.urlpatterns,
     *bulk.urlpatterns,
     *register_settings.urlpatterns,
+    *audit.urlpatterns,
 ]
 
 urlpatterns = [

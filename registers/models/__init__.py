@@ -1,6 +1,7 @@
 """The register's data: schools and staff, the calendar, pupils and guardians, marks."""
 
 from .api import ApiToken, IdempotentResponse, TokenScope
+from .audit import AccessEvent, AccessKind
 from .calendar import CalendarEntry, CalendarKind, SchoolSession, SchoolWeek, Session
 from .marks import AttendanceCode, Mark, MarkChange, MarkSource
 from .pupils import Enrolment, Guardian, Pupil, PupilGuardian, SendStatus, YearGroup
@@ -8,6 +9,8 @@ from .registers import RegisterTaking
 from .schools import Membership, Phase, Role, School, Trust, User
 
 __all__ = [
+    "AccessEvent",
+    "AccessKind",
     "ApiToken",
     "IdempotentResponse",
     "TokenScope",
