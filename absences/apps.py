@@ -5,3 +5,22 @@ class AbsencesConfig(AppConfig):
     """Parent absence reports, leave-of-absence requests and first-day calling; pre-enters codes into registers."""
 
     name = "absences"
+
+    def ready(self) -> None:
+        from registers.navigation import NavItem, register_nav_item
+        from registers.permissions import Capability
+        from registers.signals import demo_seeded
+
+        demo_seeded.connect(_on_demo_seeded, dispatch_uid="absences.demo")
+
+        register_nav_item(NavItem("Absence reports", "absences_queue", Capability.CORRECT_MARKS))
+        register_nav_item(NavItem("First-day calls", "absences_calling", Capability.CORRECT_MARKS))
+        register_nav_item(
+            NavItem("Leave requests", "absences_leave_list", Capability.CORRECT_MARKS)
+        )
+
+
+def _on_demo_seeded(sender, *, school, today, seed, **kwargs) -> None:
+    from absences.demo import absences_demo_seed
+
+    absences_demo_seed(school=school, today=today, seed=seed)

@@ -18,6 +18,10 @@ from django.dispatch import Signal
 
 marks_changed = Signal()
 
+# Sent when the demo has been loaded, with `school` (the first demo school), `today` and
+# `seed`, so that apps add their own demo records (parent reports, leave requests …).
+demo_seeded = Signal()
+
 
 def send_marks_changed_on_commit(
     *, school, pupil_ids: Iterable[int], source: str, dates: Iterable[dt.date] | None = None

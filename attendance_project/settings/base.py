@@ -293,3 +293,30 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
 }
+
+# --- Absences ------------------------------------------------------------------------------
+# The public report form and the parent sign-in form are rate limited (django-ratelimit),
+# counting in Django's cache. A deployment with several web processes must share it:
+# CACHE_URL=redis://host:6379/2. The embedded defaults run one web process, so local
+# memory counts correctly there.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://attendance")}
+# Submissions of the public report form per address (client IP), e.g. "20/h".
+ABSENCE_REPORT_RATE = env.str("ABSENCE_REPORT_RATE", default="20/h")
+# Sign-in link requests, per address and per email address.
+SIGNIN_REQUEST_RATE = env.str("SIGNIN_REQUEST_RATE", default="10/h")
+# A parent's sign-in link works once, for this many minutes.
+SIGNIN_LINK_MINUTES = env.int("SIGNIN_LINK_MINUTES", default=30)
+if not 5 <= SIGNIN_LINK_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured(
+        f"SIGNIN_LINK_MINUTES must be between 5 and 1440, not {SIGNIN_LINK_MINUTES}"
+    )
+for _name, _rate in (
+    ("ABSENCE_REPORT_RATE", ABSENCE_REPORT_RATE),
+    ("SIGNIN_REQUEST_RATE", SIGNIN_REQUEST_RATE),
+):
+    _count, _slash, _period = _rate.partition("/")
+    if not (_count.isdigit() and int(_count) > 0 and _period in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(f"{_name} must look like 20/h (a count per s, m, h or d)")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "absences.context_processors.report_badges"  # the office's count of waiting reports
+)

@@ -11,3 +11,8 @@ ALLOWED_HOSTS = env.list(
 )
 require_deploy_settings(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# --- Absences ------------------------------------------------------------------------------
+# Emails (parents' sign-in links included) are kept in the database and shown on the
+# staff-only outbox page (/outbox/, DEBUG only), so the parent flow works on one machine.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="absences.mail.OutboxBackend")

@@ -12,8 +12,11 @@ from registers.selectors import school_overview
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's schools, with today's roll and registers at a glance."""
+    """The signed-in person's schools, with today's roll and registers at a glance; a
+    parent (no school, a guardian record) goes to the parents' pages."""
     schools = schools_for(request.user, Capability.VIEW_SCHOOL).order_by("name")
+    if not schools.exists() and getattr(request.user, "guardian", None) is not None:
+        return redirect("parents_home")
     return render(
         request, "registers/home.html", {"overviews": [school_overview(s) for s in schools]}
     )

@@ -26,12 +26,12 @@ pytestmark = pytest.mark.django_db
 # Pages anyone may open without signing in.
 PUBLIC = {
     "login", "logout", "health", "api_schema", "api_docs", "api_redoc",
-    "report_absence", "report_absence_done", "portal_signin", "portal_signin_sent",
-    "portal_signin_confirm", "admin:login", "admin:index", "admin:logout",
+    "absences_report", "absences_report_sent", "parents_signin", "parents_signin_sent",
+    "parents_signin_confirm", "admin:login", "admin:index", "admin:logout",
     "javascript-catalog", "admin:app_list", "admin:view_on_site", "admin:jsi18n",
 }  # fmt: skip
 # Pages any signed-in person may open (they show only the person's own things).
-ANY_SIGNED_IN = {"home", "switch_school", "api_schools", "logout"}
+ANY_SIGNED_IN = {"home", "switch_school", "api_schools", "logout", "parents_home"}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from registers.services.demo import (
     demo_seed,
     easter_sunday,
 )
+from registers.signals import demo_seeded
 from registers.upn import is_valid_upn
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,18 @@ def _seed(*args: str) -> str:
     out = StringIO()
     call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _register_part_only():
+    """These tests are about the register's part of the demo: what other apps add
+    through `demo_seeded` is tested in those apps."""
+    listeners = list(demo_seeded.receivers)
+    demo_seeded.receivers.clear()
+    demo_seeded.sender_receivers_cache.clear()
+    yield
+    demo_seeded.receivers[:] = listeners
+    demo_seeded.sender_receivers_cache.clear()
 
 
 def _small(pupils: int = 21, **extra: str) -> str:

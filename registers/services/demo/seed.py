@@ -12,6 +12,7 @@ from django.db import transaction
 
 from registers import rules
 from registers.models import Guardian, School, SchoolSession, Trust, User
+from registers.signals import demo_seeded
 
 from .absence import YearPlan, assign_propensities, holiday_block, year_plan
 from .calendar import calendar_create
@@ -175,4 +176,5 @@ def demo_seed(
     for b in built:
         recorders = staff if b is first else {"": None}
         _marks_write(rng=rng, built=b, recorders=recorders, today=today, progress=progress)
+    demo_seeded.send(sender=School, school=first.school, today=today, seed=seed)
     return demo_summary(schools=[b.school for b in built], today=today)
