@@ -185,8 +185,37 @@ def _database_url() -> str:
     )
 
 
+class RunningWorker(str):
+    """The worker's queue name, carrying the worker process (for tests that kill it)."""
+
+    process: subprocess.Popen[str]
+
+
+def start_worker(queue: str) -> subprocess.Popen[str]:
+    """`celery worker` (solo pool) on `queue`, pointed at the test database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "attendance_project.settings.test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "attendance_project", "worker",
+            "--pool", "solo", "--queues", queue, "--loglevel", "WARNING",
+            "--without-heartbeat", "--without-gossip", "--without-mingle",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+
+
 @pytest.fixture
-def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:
+def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[RunningWorker]:
     """Start `celery worker` on a queue of its own, pointed at the test database."""
     reason = _services_available()
     if reason:
@@ -195,42 +224,14 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:
         pytest.skip(f"needs a real broker and a shared database: {reason}")
     queue = f"test-{uuid.uuid4().hex[:12]}"
     with django_db_blocker.unblock():
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "attendance_project.settings.test",
-            "DATABASE_URL": _database_url(),
-            "CELERY_TASK_ALWAYS_EAGER": "0",
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
-        }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "attendance_project",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--loglevel",
-            "WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+        worker = start_worker(queue)
     previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
+    running = RunningWorker(queue)
+    running.process = worker
     try:
-        yield queue
+        yield running
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
         worker.terminate()
