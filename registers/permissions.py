@@ -23,15 +23,24 @@ class Capability(StrEnum):
     MANAGE_SCHOOL = "manage_school"  # register times, calendar, imports
     MANAGE_CASES = "manage_cases"  # escalation decisions, letters, penalties
     VIEW_REPORTS = "view_reports"  # aggregate termly reports
+    REPORT_ABSENCES = "report_absences"  # pass on a parent's report of an absence
 
 
 _STAFF = {Capability.VIEW_SCHOOL, Capability.VIEW_PUPILS, Capability.VIEW_REPORTS}
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.TEACHER: frozenset(_STAFF | {Capability.TAKE_REGISTER}),
-    Role.OFFICE: frozenset(_STAFF | {Capability.TAKE_REGISTER, Capability.CORRECT_MARKS}),
+    Role.TEACHER: frozenset(_STAFF | {Capability.TAKE_REGISTER, Capability.REPORT_ABSENCES}),
+    Role.OFFICE: frozenset(
+        _STAFF | {Capability.TAKE_REGISTER, Capability.CORRECT_MARKS, Capability.REPORT_ABSENCES}
+    ),
     Role.ATTENDANCE_LEAD: frozenset(
-        _STAFF | {Capability.TAKE_REGISTER, Capability.CORRECT_MARKS, Capability.MANAGE_CASES}
+        _STAFF
+        | {
+            Capability.TAKE_REGISTER,
+            Capability.CORRECT_MARKS,
+            Capability.MANAGE_CASES,
+            Capability.REPORT_ABSENCES,
+        }
     ),
     Role.HEADTEACHER: frozenset(
         _STAFF
@@ -40,6 +49,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.CORRECT_MARKS,
             Capability.MANAGE_CASES,
             Capability.MANAGE_SCHOOL,
+            Capability.REPORT_ABSENCES,
         }
     ),
     # Governors hold leaders to account from aggregates: never pupil-level data.

@@ -20,6 +20,7 @@ SCOPE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {Capability.VIEW_SCHOOL, Capability.VIEW_PUPILS, Capability.VIEW_REPORTS}
     ),
     TokenScope.WRITE_REGISTERS: frozenset({Capability.TAKE_REGISTER, Capability.CORRECT_MARKS}),
+    TokenScope.REPORT_ABSENCES: frozenset({Capability.REPORT_ABSENCES}),
 }
 LAST_USED_EVERY = dt.timedelta(minutes=1)  # how often a token's `last_used_at` is written
 

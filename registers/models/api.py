@@ -19,6 +19,7 @@ TOKEN_PREFIX = "att_"
 class TokenScope(models.TextChoices):
     READ = "read", _("Read: schools, calendar, pupils, guardians, marks, status, cases")
     WRITE_REGISTERS = "write-registers", _("Write registers and single marks")
+    REPORT_ABSENCES = "report-absences", _("Pass on parents' absence reports (a parent app)")
 
 
 def token_digest(key: str) -> str:

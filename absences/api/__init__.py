@@ -1,0 +1,1 @@
+"""The absences endpoints: parents' absence reports from a parent app, and the queue."""
