@@ -1,5 +1,10 @@
-"""URLs of the letters app."""
+"""URLs of the letters app, under /schools/<URN>/ (see attendance_project/urls.py)."""
 
-from django.urls import URLPattern
+from letters.views import batches, parents, staff, templates
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    *staff.urlpatterns,
+    *batches.urlpatterns,
+    *templates.urlpatterns,
+    *parents.urlpatterns,
+]

@@ -28,6 +28,9 @@ from tests.registers.factories import (
     UserFactory,
 )
 
+# Playwright and axe-core for every app's browser tests (one browser per session).
+pytest_plugins = ["tests.browser_support"]
+
 # The "Test School A" calendar of rules §6.0: (start, end, kind, sessions, label).
 FIXTURE_CALENDAR: tuple[tuple[str, str, str, str, str], ...] = (
     ("2024-09-02", "2024-12-20", "term", "", "Autumn 2024"),

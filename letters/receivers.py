@@ -1,0 +1,85 @@
+"""What the letters app does when other apps announce something.
+
+- `escalation.signals.case_decided`: an accepted step whose action is a letter generates
+  that letter to each guardian with parental responsibility.
+- `absences.signals.leave_decided`: the outcome letter goes to the parent who asked.
+
+Both signals are sent after their decision commits, so a letter that cannot be written
+(no address, say) must not undo the decision: it is logged for the school to see, and
+the person can write the letter by hand once the record is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from letters.kinds import LetterKind
+from letters.services import letter_generate
+
+logger = logging.getLogger(__name__)
+
+# The ladder's actions (escalation.rules.ACTIONS and PENALTY_REQUEST) that are letters.
+# A formal attendance meeting (stage 3) is arranged in person, so it has no letter.
+CASE_ACTION_LETTERS: dict[str, tuple[str, ...]] = {
+    "letter_1": (LetterKind.BELOW_96_FIRST,),
+    "letter_2_and_support_meeting": (LetterKind.BELOW_96_SECOND,),
+    "notice_to_improve": (LetterKind.NOTICE_TO_IMPROVE,),
+    "penalty_notice_request": (LetterKind.THRESHOLD_WARNING,),
+}
+
+
+def on_case_decided(sender: Any, *, case: Any, event: Any, user: Any = None, **kwargs: Any) -> None:
+    if event.kind != "accepted":
+        return
+    for kind in CASE_ACTION_LETTERS.get(event.action, ()):
+        try:
+            letter_generate(
+                school=case.school,
+                pupil=case.pupil,
+                kind=kind,
+                as_at=event.on,
+                created_by=user,
+                case=case,
+            )
+        except ValidationError as error:
+            logger.warning(
+                "case %s: the %s letter was not generated: %s", case.pk, kind, error.messages
+            )
+
+
+def leave_extra(leave_request: Any) -> dict[str, str]:
+    """The merge values of a leave request's outcome letter."""
+    from letters.services.generate import date_range, long_date
+
+    decided = leave_request.decided_by_name
+    return {
+        "leave_dates": date_range(leave_request.start_date, leave_request.end_date),
+        "leave_school_days": str(leave_request.school_days),
+        "leave_decision": str(leave_request.status),
+        "leave_decision_reason": leave_request.decision_reason,
+        "leave_decided_by": f"{decided} on {long_date(leave_request.decided_on)}",
+    }
+
+
+def on_leave_decided(
+    sender: Any, *, leave_request: Any, decided_by: Any = None, **kwargs: Any
+) -> None:
+    try:
+        letter_generate(
+            school=leave_request.school,
+            pupil=leave_request.pupil,
+            kind=LetterKind.LEAVE_OUTCOME,
+            as_at=leave_request.decided_on,
+            created_by=decided_by,
+            guardians=[leave_request.requested_by],
+            extra=leave_extra(leave_request),
+        )
+    except ValidationError as error:
+        logger.warning(
+            "leave request %s: the outcome letter was not generated: %s",
+            getattr(leave_request, "pk", None),
+            error.messages,
+        )
