@@ -9,6 +9,7 @@ urlpatterns = [
     path("schools/<str:urn>/", include("escalation.urls")),
     path("schools/<str:urn>/", include("letters.urls")),
     path("schools/<str:urn>/", include("penalties.urls")),
+    path("schools/<str:urn>/", include("reports.urls")),
     path("", include("absences.urls")),  # public report form and the parent portal
     path("api/v1/", include("attendance_project.api_urls")),
     path("health/", views.health, name="health"),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "escalation",
     "letters",
     "penalties",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,13 @@
+"""Celery tasks of the reports app: thin interfaces over the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from reports.services import report_build
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def report_build_task(report_id: int) -> str:
+    """Build one requested report (idempotent: a finished report is left alone)."""
+    return report_build(report_id=report_id).state
