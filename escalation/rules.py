@@ -8,11 +8,19 @@ in `registers.rules` and are reused, never re-implemented here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from registers.rules import Half, SchoolWeeks, Session, academic_year, percentage
+from registers.rules import (
+    Half,
+    Mark,
+    SchoolWeeks,
+    Session,
+    academic_year,
+    percentage,
+    threshold_met_sessions,
+)
 
 from .policy import Policy, RiskBandRule
 
@@ -106,6 +114,119 @@ def earliest_window_day(*, weeks: SchoolWeeks, as_of: date, window_weeks: int) -
     if anchor is None:
         return year_start
     return min(year_start, weeks.monday(max(1, anchor - window_weeks + 1)))
+
+
+# --- Threshold episodes (rules §0.5, §3.3 item 5) --------------------------------------
+
+
+@dataclass(frozen=True)
+class Episode:
+    """The national threshold's current episode: the qualifying sessions after the last
+    session counted by the last recorded decision (all of them before any decision).
+
+    `met` stays true once the episode reaches the limit within the window, however the
+    rolling window moves on, until a decision closes it; only a correction of the marks
+    that counted can withdraw it. `window_*`, `sessions` and `last` describe the window
+    it was met in, or else the current window (and `last` is None).
+    """
+
+    met: bool
+    met_on: date | None
+    provisional: bool  # met, but not without the sessions coded only N
+    window_start: date | None
+    window_end: date | None
+    sessions: int
+    sessions_to_meet: int
+    last: Session | None  # the last session counted: where the next episode begins
+    decided_withdrawn: bool  # the last decision's episode is not met on the marks as now
+
+
+NO_EPISODE = Episode(False, None, False, None, None, 0, 10, None, False)
+
+
+def _sessions(marks: Iterable[Mark]) -> list[Session]:
+    return sorted({(d, Half(h)) for d, h, _c in marks})
+
+
+def threshold_episode(
+    *,
+    qualifying: Sequence[Mark],
+    weeks: SchoolWeeks,
+    as_of: date,
+    boundaries: Sequence[Session] = (),
+    known_from: date | None = None,
+    limit: int = 10,
+    window_weeks: int = 10,
+) -> Episode:
+    """The current episode as of a date (table-tested in test_episodes).
+
+    1. The episode counts the qualifying sessions (G/N/O/U as recorded now, on or
+       before as_of) after the last of `boundaries`: the last session each recorded
+       decision counted, in order.
+    2. It is met at the first session completing `limit` within `window_weeks` school
+       weeks among them (rules §3.3 item 5); provisional when the sessions that are not
+       only N never do.
+    3. Met: count the sessions of the window ending with the met session's week. Not
+       met: those of the current window, and how many more would meet it.
+    4. The last decision's own episode (after the boundary before it) is re-tested on
+       the marks as now: when it no longer meets the threshold, say so. Sessions before
+       `known_from` were not loaded, so an episode reaching back before it is not judged.
+    """
+    marks = [m for m in qualifying if m[0] <= as_of]
+    after = max(boundaries) if boundaries else None
+    mine = [m for m in marks if after is None or (m[0], Half(m[1])) > after]
+    met_at = threshold_met_sessions(
+        qualifying=mine, weeks=weeks, limit=limit, window_weeks=window_weeks
+    )
+    withdrawn = _withdrawn(marks, weeks, boundaries, known_from, limit, window_weeks)
+    latest = weeks.latest_number_on_or_before(as_of)
+    if met_at:
+        met_day = met_at[0][0]
+        week = weeks.number(met_day)
+        assert week is not None  # a met session lies in a school week
+    elif latest is None:
+        return replace(NO_EPISODE, sessions_to_meet=limit, decided_withdrawn=withdrawn)
+    else:
+        week = latest
+    first, last_week = weeks.window(week, window_weeks)
+    start, end = weeks.monday(first), weeks.sunday(last_week)
+    counted = [s for s in _sessions(mine) if start <= s[0] <= end]
+    if not met_at:
+        return Episode(
+            False, None, False, start, end, len(counted), max(0, limit - len(counted)), None,
+            withdrawn,
+        )  # fmt: skip
+    firm = [m for m in mine if m[2] != "N"]
+    provisional = not threshold_met_sessions(
+        qualifying=firm, weeks=weeks, limit=limit, window_weeks=window_weeks
+    )
+    return Episode(True, met_day, provisional, start, end, len(counted), 0, counted[-1], withdrawn)
+
+
+def _withdrawn(
+    marks: Sequence[Mark],
+    weeks: SchoolWeeks,
+    boundaries: Sequence[Session],
+    known_from: date | None,
+    limit: int,
+    window_weeks: int,
+) -> bool:
+    if not boundaries:
+        return False
+    ordered = sorted(boundaries)
+    closed, before = ordered[-1], ordered[-2] if len(ordered) > 1 else None
+    if known_from is not None and (before is None or before[0] < known_from):
+        reach = weeks.latest_number_on_or_before(closed[0])
+        if reach is None or weeks.monday(max(1, reach - window_weeks + 1)) < known_from:
+            return False
+    decided = [
+        m
+        for m in marks
+        if (before is None or (m[0], Half(m[1])) > before) and (m[0], Half(m[1])) <= closed
+    ]
+    return not threshold_met_sessions(
+        qualifying=decided, weeks=weeks, limit=limit, window_weeks=window_weeks
+    )
 
 
 # --- Risk of persistent absence --------------------------------------------------------

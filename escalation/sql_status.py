@@ -11,7 +11,7 @@ fresh statuses, one row per pupil on roll, with the same integer arithmetic as
   div (2·whole); PA and SA compare absent·10 and absent·2 with possible;
 * the threshold's current window: popcounts of the G|N|O|U masks of its weeks;
 * `needs_python`: pupils whose threshold needs the session sequence (first met on, met
-  dates, moves inside the trust). Only a pupil with `limit` qualifying sessions inside
+  dates, the current episode after a decision, moves inside the trust). Only a pupil with `limit` qualifying sessions inside
   some `window_weeks` school weeks can ever meet a threshold, so the statement finds
   them with a window sum over school week numbers; everyone else has met nothing.
 Then `upsert` compares the fresh rows with the stored ones and writes them.
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from escalation.models import PupilStatus, PupilWeek
+from escalation.models import PupilStatus, PupilWeek, ThresholdDecision
 from escalation.policy import RiskBandRule
 from registers.models import Enrolment, School, SchoolSession, SchoolWeek
 
@@ -73,7 +73,12 @@ _FRESH_COLUMNS = (
     ("threshold_met_now", "bool"), ("threshold_provisional", "bool"),
     ("threshold_first_met_on", "date"), ("threshold_met_dates", "jsonb"),
     ("threshold_sessions_to_meet", "int"), ("threshold_holiday_sessions", "int"),
-    ("threshold_spans_move", "bool"), ("local_threshold_label", "text"),
+    ("threshold_spans_move", "bool"), ("threshold_episode_met", "bool"),
+    ("threshold_episode_met_on", "date"), ("threshold_episode_provisional", "bool"),
+    ("threshold_episode_window_start", "date"), ("threshold_episode_window_end", "date"),
+    ("threshold_episode_sessions", "int"), ("threshold_episode_sessions_to_meet", "int"),
+    ("threshold_episode_last_on", "date"), ("threshold_episode_last_pm", "bool"),
+    ("threshold_decision_withdrawn", "bool"), ("local_threshold_label", "text"),
     ("local_threshold_sessions_in_window", "int"), ("local_threshold_met_now", "bool"),
     ("local_threshold_provisional", "bool"), ("local_threshold_first_met_on", "date"),
     ("absence_sessions_to_pa", "int"), ("projected_attendance_rate", "numeric(4, 1)"),
@@ -82,46 +87,52 @@ _FRESH_COLUMNS = (
 )  # fmt: skip
 
 
-def _tables(cursor) -> None:
-    """This connection's scratch tables, created once and emptied at every commit:
-    creating tables per call would cost a register save more than the computation."""
-    cursor.execute(
-        f"""CREATE TEMPORARY TABLE IF NOT EXISTS {_PARAMS} (
+def _setup_sql() -> str:
+    """This connection's scratch tables, created once and emptied at every commit
+    (creating tables per call would cost a register save more than the computation),
+    emptied again here for a second call in one transaction."""
+    columns = ", ".join(f"{name} {kind}" for name, kind in _FRESH_COLUMNS)
+    return f"""
+        CREATE TEMPORARY TABLE IF NOT EXISTS {_PARAMS} (
             school_id bigint PRIMARY KEY, trust_id bigint, label text, term text,
             year_start date, year_end date, monday date, cut int, half_term date,
             term_monday date, pace_monday date, lower_day date, window_start date,
             window_end date, lim int, to_meet int, local_label text, local_limit int,
-            local_window_start date, remaining int, today date) ON COMMIT DELETE ROWS"""
-    )
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_BANDS} (school_id bigint, ord int, "
-        "min_sessions int, band text, tier int) ON COMMIT DELETE ROWS"
-    )
-    columns = ", ".join(f"{name} {kind}" for name, kind in _FRESH_COLUMNS)
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {FRESH} ({columns}) ON COMMIT DELETE ROWS"
-    )
-    for table in (_PARAMS, _BANDS, FRESH):
-        cursor.execute(f"DELETE FROM {table}")
+            local_window_start date, remaining int, today date) ON COMMIT DELETE ROWS;
+        CREATE TEMPORARY TABLE IF NOT EXISTS {_BANDS} (school_id bigint, ord int,
+            min_sessions int, band text, tier int) ON COMMIT DELETE ROWS;
+        CREATE TEMPORARY TABLE IF NOT EXISTS {FRESH} ({columns}) ON COMMIT DELETE ROWS;
+        DELETE FROM {_PARAMS}; DELETE FROM {_BANDS}; DELETE FROM {FRESH};
+    """
 
 
-def _params_table(cursor, today: dt.date, params: Sequence[SchoolParams]) -> None:
-    with cursor.copy(f"COPY {_PARAMS} FROM STDIN") as copy:
-        for p in params:
-            copy.write_row(
-                (
-                    p.school_id, p.trust_id, p.label, p.term, p.year_start, p.year_end,
-                    p.monday, p.cut, p.half_term, p.term_monday, p.pace_monday, p.lower,
-                    p.window_start, p.window_end, p.limit, p.to_meet_limit, p.local_label, p.local_limit,
-                    p.local_window_start, p.remaining, today,
-                )
-            )  # fmt: skip
-    with cursor.copy(f"COPY {_BANDS} FROM STDIN") as copy:
-        for p in params:
-            for n, rule in enumerate(p.bands):
-                copy.write_row((p.school_id, n, 2 * rule.min_days, rule.band, rule.tier))
-    if len(params) > 1:
-        cursor.execute(f"ANALYZE {_PARAMS}")
+def _params_sql(today: dt.date, params: Sequence[SchoolParams]) -> tuple[str, list[object]]:
+    """The statements filling the parameter tables, and their parameters."""
+    rows: list[object] = []
+    for p in params:
+        rows += [
+            p.school_id, p.trust_id, p.label, p.term, p.year_start, p.year_end,
+            p.monday, p.cut, p.half_term, p.term_monday, p.pace_monday, p.lower,
+            p.window_start, p.window_end, p.limit, p.to_meet_limit, p.local_label, p.local_limit,
+            p.local_window_start, p.remaining, today,
+        ]  # fmt: skip
+    types = (
+        "bigint", "bigint", "text", "text", "date", "date", "date", "int", "date", "date",
+        "date", "date", "date", "date", "int", "int", "text", "int", "date", "int", "date",
+    )  # fmt: skip
+    row = "(" + ", ".join(f"%s::{t}" for t in types) + ")"
+    sql = f"INSERT INTO {_PARAMS} VALUES {', '.join([row] * len(params))};"
+    bands = [
+        (p.school_id, n, 2 * rule.min_days, rule.band, rule.tier)
+        for p in params
+        for n, rule in enumerate(p.bands)
+    ]
+    if bands:
+        sql += f" INSERT INTO {_BANDS} VALUES " + ", ".join(
+            ["(%s::bigint, %s::int, %s::int, %s::text, %s::int)"] * len(bands)
+        )
+        rows += [value for band in bands for value in band]
+    return sql, rows
 
 
 def _bits(expr: str) -> str:
@@ -189,14 +200,12 @@ def _fresh_sql(pupil_filter: str, week_filter: str, window_weeks: int, min_limit
             coalesce(sum({_bits(f"(w.mask_g | w.mask_o | w.mask_u) & {cut}")})
                 FILTER (WHERE {in_local}), 0)::int AS lfirm
         FROM {week} w JOIN {_PARAMS} p ON p.school_id = w.school_id
-        JOIN roll r ON r.school_id = w.school_id AND r.pupil_id = w.pupil_id
         WHERE w.monday <= p.monday AND {week_filter}
         GROUP BY w.school_id, w.pupil_id
     ),
     qualifying AS (
         SELECT w.school_id, w.pupil_id, {number} AS number, sum({q}) AS n
         FROM {week} w JOIN {_PARAMS} p ON p.school_id = w.school_id
-        JOIN roll r ON r.school_id = w.school_id AND r.pupil_id = w.pupil_id
         {number_join}
         WHERE w.monday <= p.monday AND w.monday >= p.lower_day - 6 AND {week_filter}
           AND (w.mask_g | w.mask_n | w.mask_o | w.mask_u) <> 0
@@ -227,7 +236,10 @@ def _fresh_sql(pupil_filter: str, week_filter: str, window_weeks: int, min_limit
                 SELECT count(*) FROM {SchoolSession._meta.db_table} ss
                 WHERE ss.school_id = r.school_id AND ss.date > p.today
                   AND ss.date <= LEAST(r.leaving, p.year_end)) END AS remaining_here,
-            c.pupil_id IS NOT NULL OR (p.trust_id IS NOT NULL AND EXISTS (
+            c.pupil_id IS NOT NULL OR EXISTS (
+                SELECT 1 FROM {ThresholdDecision._meta.db_table} d
+                WHERE d.school_id = r.school_id AND d.pupil_id = r.pupil_id
+            ) OR (p.trust_id IS NOT NULL AND EXISTS (
                 SELECT 1 FROM {roll} e JOIN {School._meta.db_table} o ON o.id = e.school_id
                 WHERE e.pupil_id = r.pupil_id AND e.school_id <> r.school_id
                   AND o.trust_id = p.trust_id AND e.admission_date <= p.today
@@ -259,6 +271,12 @@ def _fresh_sql(pupil_filter: str, week_filter: str, window_weeks: int, min_limit
         NULL::date AS threshold_first_met_on, '[]'::jsonb AS threshold_met_dates,
         GREATEST(0, c.to_meet - c.siw) AS threshold_sessions_to_meet,
         c.hol AS threshold_holiday_sessions, false AS threshold_spans_move,
+        false AS threshold_episode_met, NULL::date AS threshold_episode_met_on,
+        false AS threshold_episode_provisional, c.window_start AS threshold_episode_window_start,
+        c.window_end AS threshold_episode_window_end, c.siw AS threshold_episode_sessions,
+        GREATEST(0, c.to_meet - c.siw) AS threshold_episode_sessions_to_meet,
+        NULL::date AS threshold_episode_last_on, false AS threshold_episode_last_pm,
+        false AS threshold_decision_withdrawn,
         CASE WHEN c.local_limit IS NULL THEN '' ELSE c.local_label END AS local_threshold_label,
         CASE WHEN c.local_limit IS NULL THEN 0 ELSE c.lsiw END
             AS local_threshold_sessions_in_window,
@@ -294,31 +312,45 @@ def fresh_build(
 ) -> list[tuple[int, int]]:
     """Compute the statuses into this connection's `FRESH` table; return the (school id,
     pupil id) of the rows whose threshold fields Python must fill in."""
+    listed = pupil_ids is not None
+    settings = ["jit = off"]  # compiling costs more than running, for a register's pupils
+    if not listed:
+        # Every pupil: one scan of the weeks with hash joins and hash aggregates. The
+        # planner underestimates the rows of the parameter table's joins and would
+        # otherwise walk the weeks' index once per pupil.
+        settings += [
+            "enable_nestloop = off", "enable_mergejoin = off", "enable_sort = off",
+            "work_mem = '256MB'",
+        ]  # fmt: skip
+    fill, values = _params_sql(today, params)
     with connection.cursor() as cursor:
-        # Compiling this statement costs more than running it for a register's pupils,
-        # and about as much as it saves for a trust's.
-        cursor.execute("SET LOCAL jit = off")
-        _tables(cursor)
-        _params_table(cursor, today, params)
-        listed = pupil_ids is not None
+        # One round trip for the set-up: a register save pays for each one.
+        cursor.execute("".join(f"SET LOCAL {s}; " for s in settings) + _setup_sql() + fill, values)
+        if len(params) > 1:
+            cursor.execute(f"ANALYZE {_PARAMS}")
         cursor.execute(
             _fresh_sql(
                 "e.pupil_id = ANY(%(pupils)s)" if listed else "TRUE",
                 "w.pupil_id = ANY(%(pupils)s)" if listed else "TRUE",
                 window_weeks,
                 min_limit,
-            ),
+            )
+            + " RETURNING school_id, pupil_id, needs_python",
             {"pupils": list(pupil_ids or [])},
         )
-        cursor.execute(f"SELECT school_id, pupil_id FROM {FRESH} WHERE needs_python")
-        return [(s, p) for s, p in cursor.fetchall()]
+        return [(s, p) for s, p, needs in cursor.fetchall() if needs]
 
 
 THRESHOLD_FIELDS = (
     "threshold_sessions_in_window", "threshold_window_start", "threshold_window_end",
     "threshold_met_now", "threshold_provisional", "threshold_first_met_on",
     "threshold_met_dates", "threshold_sessions_to_meet", "threshold_holiday_sessions",
-    "threshold_spans_move", "local_threshold_label", "local_threshold_sessions_in_window",
+    "threshold_spans_move", "threshold_episode_met", "threshold_episode_met_on",
+    "threshold_episode_provisional", "threshold_episode_window_start",
+    "threshold_episode_window_end", "threshold_episode_sessions",
+    "threshold_episode_sessions_to_meet", "threshold_episode_last_on",
+    "threshold_episode_last_pm", "threshold_decision_withdrawn",
+    "local_threshold_label", "local_threshold_sessions_in_window",
     "local_threshold_met_now", "local_threshold_provisional", "local_threshold_first_met_on",
 )  # fmt: skip
 
@@ -351,9 +383,11 @@ def upsert(
     """Write the fresh statuses over the stored ones.
 
     1. Count the rows new to the table, and list the stored rows as of the same day
-       whose compared figures differ (the incremental path drifted).
+       whose compared figures differ (the incremental path drifted): for the full run
+       (`pupils` None) only.
     2. INSERT … ON CONFLICT DO UPDATE, except over a row computed after `now` (a
-       register save's recompute that ran while this one did is fresher).
+       register save's recompute that ran while this one did is fresher). The full run
+       writes only the rows that are new or differ.
     3. Delete the stored rows at `schools` (of `pupils`, or of everyone when None) that
        have no fresh row: pupils no longer on roll this year.
     Returns (written, created, differed).
@@ -363,6 +397,35 @@ def upsert(
     differ = f"({', '.join('s.' + f for f in compared)}) IS DISTINCT FROM " + (
         f"({', '.join('f.' + f for f in compared)})"
     )
+    insert = f"""INSERT INTO {table} (school_id, pupil_id, computed_at, {fields})
+        SELECT school_id, pupil_id, %(now)s, {fields} FROM {FRESH} f {{where}}
+        ON CONFLICT (school_id, pupil_id) DO UPDATE SET
+            computed_at = excluded.computed_at,
+            {", ".join(f"{f} = excluded.{f}" for f in compared)}
+        WHERE {table}.computed_at <= excluded.computed_at"""
+    delete = f"""DELETE FROM {table} s WHERE s.school_id = ANY(%(schools)s)
+        AND (%(all)s OR s.pupil_id = ANY(%(pupils)s)) AND NOT EXISTS (
+            SELECT 1 FROM {FRESH} f WHERE f.school_id = s.school_id AND f.pupil_id = s.pupil_id)"""
+    args = {
+        "now": now,
+        "schools": list(schools),
+        "all": pupils is None,
+        "pupils": list(pupils or []),
+    }
+    if pupils is not None:
+        # A register's pupils: steps 2 and 3 in one round trip; the drift check is the
+        # nightly run's.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""WITH written AS ({insert.format(where="")} RETURNING 1),
+                    deleted AS ({delete} RETURNING 1)
+                SELECT (SELECT count(*) FROM {FRESH}), (SELECT count(*) FROM {FRESH} f
+                    WHERE NOT EXISTS (SELECT 1 FROM {table} s
+                        WHERE s.school_id = f.school_id AND s.pupil_id = f.pupil_id))""",
+                args,
+            )
+            count, created = cursor.fetchone()
+        return count, created, []
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT count(*), count(*) FILTER (WHERE s.id IS NULL),
@@ -372,21 +435,11 @@ def upsert(
                   ON s.school_id = f.school_id AND s.pupil_id = f.pupil_id"""
         )
         written, created, differed = cursor.fetchone()
-        cursor.execute(
-            f"""INSERT INTO {table} (school_id, pupil_id, computed_at, {fields})
-                SELECT school_id, pupil_id, %s, {fields} FROM {FRESH}
-                ON CONFLICT (school_id, pupil_id) DO UPDATE SET
-                    computed_at = excluded.computed_at,
-                    {", ".join(f"{f} = excluded.{f}" for f in compared)}
-                WHERE {table}.computed_at <= excluded.computed_at""",
-            [now],
-        )
-        cursor.execute(
-            f"""DELETE FROM {table} s WHERE s.school_id = ANY(%(schools)s)
-                AND (%(all)s OR s.pupil_id = ANY(%(pupils)s)) AND NOT EXISTS (
-                    SELECT 1 FROM {FRESH} f
-                    WHERE f.school_id = s.school_id AND f.pupil_id = s.pupil_id)""",
-            {"schools": list(schools), "all": pupils is None, "pupils": list(pupils or [])},
-        )
+        # The full run leaves alone the rows it found unchanged: it confirmed them, and
+        # rewriting 60,000 rows would cost more than computing them.
+        unchanged = f"""WHERE NOT EXISTS (SELECT 1 FROM {table} s
+            WHERE s.school_id = f.school_id AND s.pupil_id = f.pupil_id AND NOT ({differ}))"""
+        cursor.execute(insert.format(where=unchanged), args)
+        cursor.execute(delete, args)
         cursor.execute(f"DELETE FROM {FRESH}")
     return written, created, [(s, p) for s, p in differed or []]

@@ -37,6 +37,12 @@ def status_recompute_nightly_task() -> dict[str, int]:
             len(result.differed),
             result.differed[:50],
         )
+    if result.weeks_differed:
+        logger.warning(
+            "aggregate drift: the weekly rows of %d pupils differed from their marks "
+            "and were rebuilt",
+            result.weeks_differed,
+        )
     raised = proposed = 0
     for school in School.objects.order_by("pk"):
         raised += duties_raise(school=school, today=today).raised
@@ -44,6 +50,7 @@ def status_recompute_nightly_task() -> dict[str, int]:
     return {
         "pupils": result.pupils,
         "differed": len(result.differed),
+        "weeks_differed": result.weeks_differed,
         "duties_raised": raised,
         "proposals": proposed,
     }

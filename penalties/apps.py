@@ -2,6 +2,31 @@ from django.apps import AppConfig
 
 
 class PenaltiesConfig(AppConfig):
-    """Notices to improve and penalty notices under the National Framework."""
+    """Notices to improve and penalty notices under the National Framework.
+
+    Listens to `escalation.signals.threshold_decided`, adds the "Legal interventions"
+    panel to the pupil page and the area to the school navigation.
+    """
 
     name = "penalties"
+
+    def ready(self) -> None:
+        from escalation.panels import PupilPanel, register_pupil_panel
+        from escalation.signals import threshold_decided
+        from penalties.panels import panel_context
+        from penalties.receivers import on_threshold_decided
+        from registers.navigation import NavItem, register_nav_item
+        from registers.permissions import Capability
+
+        threshold_decided.connect(on_threshold_decided, dispatch_uid="penalties.next_step")
+        register_pupil_panel(
+            PupilPanel(
+                key="legal_interventions",
+                template="penalties/_pupil_panel.html",
+                context=panel_context,
+                order=60,
+            )
+        )
+        register_nav_item(
+            NavItem("Legal interventions", "penalties_register", Capability.MANAGE_CASES)
+        )

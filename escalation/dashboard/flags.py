@@ -84,6 +84,14 @@ FLAGS: tuple[Flag, ...] = (
         "met_on",
     ),
     Flag(
+        "decision-needed",
+        "Threshold decision needed",
+        "The national threshold is met since the last recorded decision (or met with none "
+        "recorded): the school must consider whether a penalty notice can and should be issued.",
+        lambda n, today: Q(threshold_episode_met=True),
+        "episode_met_on",
+    ),
+    Flag(
         "near-threshold",
         "Near the national threshold",
         "Not met, but N more unauthorised sessions in the current window would meet it.",
@@ -165,6 +173,10 @@ SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "attendance": ("Attendance, lowest first", ("attendance_rate", "pupil__surname")),
     "unauthorised": ("Unauthorised sessions, most first", ("-unauthorised", "pupil__surname")),
     "met_on": ("Threshold met, earliest first", ("threshold_first_met_on", "pupil__surname")),
+    "episode_met_on": (
+        "Met since the last decision, earliest first",
+        ("threshold_episode_met_on", "pupil__surname"),
+    ),
     "to_threshold": ("Sessions to the threshold, fewest first", ("threshold_sessions_to_meet",)),
     "to_pa": ("Sessions to persistent absence, fewest first", ("absence_sessions_to_pa",)),
     "late": ("Late sessions this half term, most first", ("-late_half_term", "pupil__surname")),

@@ -206,14 +206,8 @@ class PupilRecord:
 
     @property
     def needs_threshold_decision(self) -> bool:
-        """Met, and no decision recorded since it was (last) met."""
-        s = self.status
-        if s is None or not s.threshold_met_now or s.threshold_first_met_on is None:
-            return False
-        latest_met = max(
-            [dt.date.fromisoformat(d) for d in s.threshold_met_dates] + [s.threshold_first_met_on]
-        )
-        return not any(d.met_on >= latest_met for d in self.decisions)
+        """The threshold's current episode is met and no decision has answered it."""
+        return self.status is not None and self.status.decision_needed
 
 
 def pupils_at(school: School) -> QuerySet[Pupil]:

@@ -1,6 +1,6 @@
 """The escalation engine's data: aggregates, statuses, policy, cases and duties."""
 
-from .aggregates import DirtyPupil, PupilWeek, PupilWeekStamp
+from .aggregates import DirtyPupil, PupilWeek
 from .cases import Case, CaseEvent, CaseEventKind
 from .config import PolicyConfig
 from .duties import Duty, DutyKind, DutyStatus
@@ -18,6 +18,5 @@ __all__ = [
     "PolicyConfig",
     "PupilStatus",
     "PupilWeek",
-    "PupilWeekStamp",
     "RiskBand",
 ]

@@ -61,30 +61,6 @@ class PupilWeek(models.Model):
         return self.mask_g | self.mask_n | self.mask_o | self.mask_u
 
 
-class PupilWeekStamp(models.Model):
-    """When the incremental path last rebuilt a pupil's `PupilWeek` rows at a school.
-
-    The nightly run builds every aggregate from one snapshot of the marks, then swaps it
-    in school by school; a pupil rebuilt incrementally after that snapshot was taken has
-    fresher rows than the snapshot (or none left, if a correction emptied a week), so
-    the swap leaves that pupil alone. `rebuilt_at` is the database clock after the
-    rebuild's statements ran, so it is never earlier than the marks they read.
-    """
-
-    id = models.BigAutoField(primary_key=True)
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+", db_index=False)
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+", db_index=False)
-    rebuilt_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["school", "pupil"], name="pupilweekstamp_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.pupil_id} at {self.school_id}, rebuilt {self.rebuilt_at}"
-
-
 class DirtyPupil(models.Model):
     """A pupil whose marks at a school changed and whose status awaits a recompute.
 

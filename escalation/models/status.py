@@ -34,6 +34,10 @@ class PupilStatusQuerySet(models.QuerySet):
     def threshold_met(self) -> PupilStatusQuerySet:
         return self.filter(threshold_met_now=True)
 
+    def decision_needed(self) -> PupilStatusQuerySet:
+        """The threshold's current episode is met and no decision has answered it."""
+        return self.filter(threshold_episode_met=True)
+
     def near_threshold(self, within: int = 2) -> PupilStatusQuerySet:
         """Not met, but `within` more unauthorised sessions would meet it."""
         return self.filter(threshold_met_now=False, threshold_sessions_to_meet__lte=within)
@@ -89,6 +93,27 @@ class PupilStatus(models.Model):
         default=False, help_text=_("The window counts sessions at another school of the trust.")
     )
 
+    # The threshold's current episode (rules §0.5): the qualifying sessions after the
+    # last session counted by the last recorded decision. Met and undecided: a
+    # decision is needed. See `escalation.rules.threshold_episode`.
+    threshold_episode_met = models.BooleanField(default=False)
+    threshold_episode_met_on = models.DateField(null=True)
+    threshold_episode_provisional = models.BooleanField(default=False)
+    threshold_episode_window_start = models.DateField(null=True)
+    threshold_episode_window_end = models.DateField(null=True)
+    threshold_episode_sessions = models.PositiveIntegerField(
+        default=0, help_text=_("Sessions the episode counts in its window.")
+    )
+    threshold_episode_sessions_to_meet = models.PositiveIntegerField(default=10)
+    threshold_episode_last_on = models.DateField(
+        null=True, help_text=_("The last session the met episode counts: a decision ends here.")
+    )
+    threshold_episode_last_pm = models.BooleanField(default=False)
+    threshold_decision_withdrawn = models.BooleanField(
+        default=False,
+        help_text=_("The episode the last decision answered is no longer met on the marks as now."),
+    )
+
     # The local threshold of the school's policy, if it has one.
     local_threshold_label = models.CharField(max_length=100, blank=True)
     local_threshold_sessions_in_window = models.PositiveIntegerField(default=0)
@@ -119,3 +144,7 @@ class PupilStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil_id} at {self.school_id} as of {self.as_of}"
+
+    @property
+    def decision_needed(self) -> bool:
+        return self.threshold_episode_met

@@ -48,12 +48,21 @@ class ThresholdOutcome(models.TextChoices):
 class ThresholdDecision(Recorded):
     """The decision the National Framework requires once the threshold is met (rules
     §3.4): whether a penalty notice can and should be issued, the considerations, and
-    the rationale. The threshold's figures are snapshotted as they stood when decided."""
+    the rationale. The threshold's figures are snapshotted as they stood when decided.
+
+    A decision closes the episode it answers (rules §0.5): the next episode counts only
+    the qualifying sessions after `last_session_on` (and its half)."""
 
     met_on = models.DateField(help_text=_("The date the threshold was met (the episode)."))
     provisional = models.BooleanField(default=False, help_text=_("Counted sessions included N."))
     window_start = models.DateField(null=True, blank=True)
     window_end = models.DateField(null=True, blank=True)
+    last_session_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("The last session the decided episode counted; the next counts after it."),
+    )
+    last_session_pm = models.BooleanField(default=False)
     sessions_in_window = models.PositiveIntegerField(default=0)
     holiday_sessions = models.PositiveIntegerField(default=0)
     support_appropriate = models.CharField(max_length=3, choices=YesNoUnsure.choices)
@@ -73,6 +82,14 @@ class ThresholdDecision(Recorded):
 
     def __str__(self) -> str:
         return f"Threshold decision for {self.pupil_id} on {self.decided_on}"
+
+    @property
+    def boundary(self) -> tuple[dt.date, int] | None:
+        """The last session the decided episode counted, as (date, 0 for AM / 1 for PM);
+        for a decision recorded without it, the end of the decided window."""
+        if self.last_session_on is not None:
+            return (self.last_session_on, int(self.last_session_pm))
+        return (self.window_end, 1) if self.window_end is not None else None
 
 
 class Reviewable(Recorded):

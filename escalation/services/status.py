@@ -23,12 +23,15 @@ from django.utils import timezone
 
 from escalation import rules as erules
 from escalation import selectors, sql, sql_status
-from escalation.models import PupilStatus, PupilWeek
+from escalation.models import PolicyConfig, PupilStatus, PupilWeek, ThresholdDecision
 from escalation.policy import Policy
 from registers import rules
-from registers.models import Enrolment, School
+from registers.models import Enrolment, School, SchoolSession
 
 Progress = Callable[[int], None]
+# Past this many pupils whose weeks differ from their marks, the nightly run rebuilds
+# them in one pass over the marks rather than a register-sized rebuild per 500 pupils.
+REBUILD_MANY = 5000
 _Q = tuple[dt.date, rules.Half, str, int]  # qualifying session: day, half, code, school id
 
 # The stored fields compared by the nightly run (everything but ids and computed_at).
@@ -40,6 +43,10 @@ COMPARED_FIELDS = (
     "threshold_window_start", "threshold_window_end", "threshold_met_now",
     "threshold_provisional", "threshold_first_met_on", "threshold_met_dates",
     "threshold_sessions_to_meet", "threshold_holiday_sessions", "threshold_spans_move",
+    "threshold_episode_met", "threshold_episode_met_on", "threshold_episode_provisional",
+    "threshold_episode_window_start", "threshold_episode_window_end",
+    "threshold_episode_sessions", "threshold_episode_sessions_to_meet",
+    "threshold_episode_last_on", "threshold_episode_last_pm", "threshold_decision_withdrawn",
     "local_threshold_label", "local_threshold_sessions_in_window", "local_threshold_met_now",
     "local_threshold_provisional", "local_threshold_first_met_on", "absence_sessions_to_pa",
     "projected_attendance_rate", "term", "term_absence_sessions", "risk_band", "support_tier",
@@ -52,6 +59,7 @@ class FullResult:
     pupils: int = 0
     created: int = 0
     differed: list[tuple[int, int]] = field(default_factory=list)  # (school id, pupil id)
+    weeks_differed: int = 0  # pupils whose weekly aggregate was rebuilt (PostgreSQL)
 
 
 def status_recompute_pupils(
@@ -72,8 +80,7 @@ def status_recompute_pupils(
     mondays = None if dates is None else {rules.week_monday(d) for d in dates}
     year_start = rules.academic_year(today)[0]
     with transaction.atomic():
-        sql.lock_school(school.pk)
-        sql.rebuild_pupils(school_id=school.pk, pupil_ids=ids, mondays=mondays)
+        sql.rebuild_pupils(school_id=school.pk, pupil_ids=ids, mondays=mondays, lock=True)
         at: dict[int, set[int]] = defaultdict(set, {school.pk: set(ids)})
         rows = (
             Enrolment.objects.filter(pupil_id__in=ids)
@@ -82,7 +89,8 @@ def status_recompute_pupils(
         )
         for school_id, pupil_id in rows:
             at[school_id].add(pupil_id)
-        schools = list(School.objects.filter(pk__in=at))
+        others = set(at) - {school.pk}
+        schools = [school, *School.objects.filter(pk__in=others)] if others else [school]
         if connection.vendor == "postgresql":
             return _statuses_write_sql(schools=schools, today=today, pupil_ids=ids)[0]
         written = 0
@@ -157,25 +165,32 @@ def _full_postgresql(
 ) -> FullResult:
     """The nightly run on PostgreSQL.
 
-    1. Snapshot every school's `PupilWeek` rows from the marks in one statement, keeping
-       the rows that differ from the stored ones (`sql.stage_build`).
-    2. Per school with differences, in a short transaction under the school's rebuild
-       lock, apply them, skipping pupils an incremental rebuild made fresher than the
-       snapshot. A register save never waits on step 1, and on step 2 only briefly.
+    1. Read every school's marks once and fingerprint each pupil's weeks, comparing
+       them with the stored `PupilWeek` rows (`sql.differing_pupils`). Nothing is
+       written and nothing is locked, so register saves never wait on it.
+    2. Rebuild the weeks of the pupils that differ from their marks, a school's chunk
+       per short transaction under the school's rebuild lock (as a register save does);
+       past `REBUILD_MANY` pupils (a first build), all of them in one pass.
     3. Compute every status in one statement, Python filling in the threshold sequence
        fields of the few pupils who need them, and upsert (`escalation.sql_status`);
        stored rows as of today that differ are reported in `differed`.
     """
     ids = [s.pk for s in schools]
     result = FullResult(schools=len(schools))
-    since = sql.stage_build(school_ids=ids)
-    changed = 0
-    for school_id in sql.stage_schools():
-        with transaction.atomic():
-            sql.lock_school(school_id)
-            changed += sql.stage_swap(school_id=school_id, since=since)
-    sql.stage_drop(school_ids=ids, since=since)
-    if changed:
+    drifted: dict[int, list[int]] = defaultdict(list)
+    for school_id, pupil_id in sql.differing_pupils(school_ids=ids):
+        drifted[school_id].append(pupil_id)
+    result.weeks_differed = sum(len(p) for p in drifted.values())
+    if result.weeks_differed > REBUILD_MANY:
+        sql.rebuild_many(pupils=[(s, p) for s, listed in drifted.items() for p in listed])
+    else:
+        for school_id, pupil_ids in drifted.items():
+            for start in range(0, len(pupil_ids), 500):
+                with transaction.atomic():
+                    sql.rebuild_pupils(
+                        school_id=school_id, pupil_ids=pupil_ids[start : start + 500], lock=True
+                    )
+    if drifted:
         sql.analyze()
     with transaction.atomic():
         written, created, differed = _statuses_write_sql(
@@ -193,7 +208,7 @@ def _statuses_write_sql(
     """Compute and upsert, set-based, the statuses at these schools of these pupils (or
     of every pupil on roll). Returns (written, created, differed)."""
     now = timezone.now()
-    contexts = {s.pk: _Context.build(s, today) for s in schools}
+    contexts = {s.pk: _Context.cached(s, today) for s in schools}
     policies = [c.policy for c in contexts.values()]
     window_weeks = max(
         max(p.national_window_weeks, p.local_threshold_weeks or 0, 10) for p in policies
@@ -212,7 +227,7 @@ def _statuses_write_sql(
     patched = []
     for school_id, ids in by_school.items():
         c = contexts[school_id]
-        thresholds = _Thresholds(c.school, ids, today, c.policy, c.weeks, c.dates)
+        thresholds = _Thresholds(c.school, ids, today, c.policy, c.weeks, dict(c.dates))
         for pupil_id in ids:
             status = PupilStatus(school=c.school, pupil_id=pupil_id)
             _set_thresholds(status, pupil_id, thresholds, c.calendar)
@@ -233,6 +248,18 @@ class _Context:
     dates: dict[int, list[dt.date]]
     calendar: _Calendar
     params: sql_status.SchoolParams
+
+    @classmethod
+    def cached(cls, school: School, today: dt.date) -> _Context:
+        """The context, built once per school, day, calendar and policy in this process:
+        a register save then reads one fingerprint row instead of the whole calendar."""
+        key = (school.pk, school.trust_id, school.local_authority, today, *_fingerprint(school))
+        found = _CONTEXTS.get(key)
+        if found is None:
+            if len(_CONTEXTS) >= 512:
+                _CONTEXTS.clear()
+            found = _CONTEXTS[key] = cls.build(school, today)
+        return found
 
     @classmethod
     def build(cls, school: School, today: dt.date) -> _Context:
@@ -285,6 +312,26 @@ class _Context:
             bands=policy.risk_bands[term],
         )
         return cls(school, policy, weeks, dates, calendar, params)
+
+
+_CONTEXTS: dict[tuple[object, ...], _Context] = {}
+
+
+def _fingerprint(school: School) -> tuple[object, ...]:
+    """What a context is built from, in one row: the school's sessions (a calendar
+    rebuild deletes or adds rows, changing the count or the largest id) and the
+    policy configurations that apply to it (their ids and when they last changed)."""
+    sessions, configs = SchoolSession._meta.db_table, PolicyConfig._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT (SELECT count(*) FROM {sessions} WHERE school_id = %(school)s),
+                (SELECT max(id) FROM {sessions} WHERE school_id = %(school)s),
+                (SELECT array_agg(ARRAY[id::text, updated_at::text] ORDER BY id) FROM {configs}
+                 WHERE school_id = %(school)s
+                    OR (school_id IS NULL AND local_authority = %(authority)s))""",
+            {"school": school.pk, "authority": school.local_authority or "-"},
+        )
+        return tuple(repr(v) for v in cursor.fetchone())
 
 
 def _ranges(ids: list[int], size: int) -> Iterable[tuple[int, int, int]]:
@@ -523,6 +570,7 @@ class _Thresholds:
             else self.lower
         )
         self.moves = self._moves(ids)
+        self.boundaries = self._boundaries(ids)
         others = {s for schools in self.moves.values() for s in schools} - set(dates)
         if others:
             dates.update(selectors.session_dates(others))
@@ -543,6 +591,22 @@ class _Thresholds:
         for pupil_id, school_id in rows:
             moves[pupil_id].add(school_id)
         return moves
+
+    def _boundaries(self, ids: Sequence[int]) -> dict[int, list[rules.Session]]:
+        """Where each recorded decision closed its episode, here or at a school of the
+        trust whose sessions the pupil's window reads."""
+        rows = ThresholdDecision.objects.filter(pupil_id__in=ids).values_list(
+            "pupil_id", "school_id", "last_session_on", "last_session_pm", "window_end"
+        )
+        found: dict[int, list[rules.Session]] = defaultdict(list)
+        for pupil_id, school_id, on, pm, window_end in rows:
+            if school_id != self.school.pk and school_id not in self.moves.get(pupil_id, ()):
+                continue
+            if on is not None:
+                found[pupil_id].append((on, rules.Half(int(pm))))
+            elif window_end is not None:
+                found[pupil_id].append((window_end, rules.Half.PM))
+        return found
 
     def _marks(self, ids: Sequence[int]) -> dict[int, list[_Q]]:
         lower = min(self.lower, self.local_lower)
@@ -650,6 +714,35 @@ def _status(
     return status
 
 
+def _set_episode(
+    status: PupilStatus,
+    national: list[rules.Mark],
+    weeks: rules.SchoolWeeks,
+    t: _Thresholds,
+    boundaries: list[rules.Session],
+) -> None:
+    """The threshold's current episode (rules §0.5, `escalation.rules.threshold_episode`)."""
+    e = erules.threshold_episode(
+        qualifying=national,
+        weeks=weeks,
+        as_of=t.today,
+        boundaries=boundaries,
+        known_from=t.lower,
+        limit=t.policy.national_limit,
+        window_weeks=t.policy.national_window_weeks,
+    )
+    status.threshold_episode_met = e.met
+    status.threshold_episode_met_on = e.met_on
+    status.threshold_episode_provisional = e.provisional
+    status.threshold_episode_window_start = e.window_start
+    status.threshold_episode_window_end = e.window_end
+    status.threshold_episode_sessions = e.sessions
+    status.threshold_episode_sessions_to_meet = e.sessions_to_meet
+    status.threshold_episode_last_on = e.last[0] if e.last else None
+    status.threshold_episode_last_pm = bool(e.last and e.last[1] == rules.Half.PM)
+    status.threshold_decision_withdrawn = e.decided_withdrawn
+
+
 def _set_thresholds(
     status: PupilStatus, pupil_id: int, t: _Thresholds, calendar: _Calendar
 ) -> None:
@@ -677,6 +770,7 @@ def _set_thresholds(
     ]
     status.threshold_holiday_sessions = len({(d, h) for d, h, c, _s in in_window if c == "G"})
     status.threshold_spans_move = any(s != t.school.pk for *_x, s in in_window)
+    _set_episode(status, national, weeks, t, t.boundaries.get(pupil_id, []))
     p = t.policy
     if p.local_threshold_limit is not None and p.local_threshold_weeks is not None:
         local = [(d, h, c) for d, h, c, _s in found if d >= t.local_lower]

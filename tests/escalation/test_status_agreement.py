@@ -1,5 +1,6 @@
 """Incremental and full recompute agree with each other and with the contract report,
-on randomised histories with corrections and moves inside the trust (hypothesis)."""
+on randomised histories with corrections, moves inside the trust and threshold
+decisions (recorded when an episode is met, before corrections that may un-meet it)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from escalation.models import PupilStatus
-from escalation.services.status import status_recompute_full, status_recompute_pupils
-from registers.models import School, SchoolSession
+from escalation.models import PupilStatus, ThresholdDecision
+from escalation.services.status import (
+    COMPARED_FIELDS,
+    status_recompute_full,
+    status_recompute_pupils,
+)
+from escalation.services.support import threshold_decision_record
+from registers.models import School, SchoolSession, User
 from registers.reporting import attendance_report
 from tests.conftest import add_calendar
 from tests.escalation.helpers import write
@@ -30,6 +36,8 @@ history_st = st.fixed_dictionaries(
         "move_at": st.one_of(st.none(), st.integers(20, 520)),
         "as_of": st.integers(0, 539),
         "block": st.one_of(st.none(), st.tuples(st.integers(0, 520), st.sampled_from("GNOU"))),
+        "decide": st.booleans(),
+        "more": st.one_of(st.none(), st.tuples(st.integers(0, 520), st.sampled_from("GNOU"))),
     }
 )
 
@@ -81,13 +89,13 @@ def _check_against_report(school: School, upns: dict[int, str], as_of: dt.date) 
 
 @pytest.mark.django_db
 @settings(
-    max_examples=30,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(history=history_st)
 def test_incremental_full_and_report_agree_on_random_histories(
-    school: School, sibling: School, history: dict
+    school: School, sibling: School, lead: User, history: dict
 ) -> None:
     sessions = list(
         SchoolSession.objects.filter(school=school)
@@ -127,20 +135,61 @@ def test_incremental_full_and_report_agree_on_random_histories(
                 status_recompute_pupils(school=target, pupil_ids=[pupil.pk], today=as_of)
 
     write_all(chosen)
+    decided = _decide(pupil, lead, as_of) if history["decide"] else 0
     indexed = sorted(chosen)
     corrections = {indexed[i % len(indexed)]: code for i, code in history["corrections"] if indexed}
+    if history["more"]:
+        first, code = history["more"]
+        first %= len(sessions)
+        corrections.update(dict.fromkeys(range(first, min(first + 10, len(sessions))), code))
     write_all(corrections)
     if not chosen:
         status_recompute_pupils(school=school, pupil_ids=[pupil.pk], today=as_of)
 
     upns = {pupil.pk: pupil.upn}
-    incremental = {(s.school_id, s.pupil_id): s for s in PupilStatus.objects.filter(pupil=pupil)}
+    incremental = {
+        (s.school_id, s.pupil_id): [getattr(s, f) for f in COMPARED_FIELDS]
+        for s in PupilStatus.objects.filter(pupil=pupil)
+    }
     for target in (school, sibling):
         _check_against_report(target, upns, as_of)
 
     result = status_recompute_full(schools=[school, sibling], today=as_of)
     assert result.differed == []
-    full = {(s.school_id, s.pupil_id): s for s in PupilStatus.objects.filter(pupil=pupil)}
-    assert set(full) == set(incremental)
+    full = {
+        (s.school_id, s.pupil_id): [getattr(s, f) for f in COMPARED_FIELDS]
+        for s in PupilStatus.objects.filter(pupil=pupil)
+    }
+    assert full == incremental
     for target in (school, sibling):
         _check_against_report(target, upns, as_of)
+    # A decision stays recorded whatever the corrections did to the episode it answered.
+    assert ThresholdDecision.objects.filter(pupil=pupil).count() == decided
+
+
+def _decide(pupil, user: User, as_of: dt.date) -> int:
+    """Record a decision at every school where the pupil's episode awaits one."""
+    count = 0
+    schools = PupilStatus.objects.filter(pupil=pupil, threshold_episode_met=True)
+    for school_id in list(schools.values_list("school_id", flat=True)):
+        # A decision at one school of the trust closes the episode its window shares.
+        status = schools.filter(school_id=school_id).first()
+        if status is None:
+            continue
+        threshold_decision_record(
+            decision=ThresholdDecision(
+                support_appropriate="yes",
+                sufficient_support_provided="yes",
+                penalty_best_tool="no",
+                equality_considerations="None identified.",
+                outcome="support",
+                rationale="Support first.",
+            ),
+            school=status.school,
+            pupil=pupil,
+            user=user,
+            today=as_of,
+        )
+        count += 1
+    assert not PupilStatus.objects.filter(pupil=pupil, threshold_episode_met=True).exists()
+    return count

@@ -9,7 +9,7 @@ import random
 import pytest
 from django.db import connection
 
-from escalation.models import PolicyConfig, PupilStatus
+from escalation.models import PolicyConfig, PupilStatus, PupilWeek
 from escalation.services import status as service
 from escalation.services.status import COMPARED_FIELDS, status_recompute_full
 from registers.models import School, SchoolSession
@@ -82,3 +82,55 @@ def test_the_sql_statuses_equal_the_python_ones(school: School, as_of: str) -> N
         got = stored[expected.pupil_id]
         for name in COMPARED_FIELDS:
             assert getattr(got, name) == getattr(expected, name), (expected.pupil_id, name)
+
+
+def test_the_nightly_run_finds_and_repairs_weeks_that_drifted_from_the_marks(
+    school: School,
+) -> None:
+    sibling = SchoolFactory(urn="100002", name="Test School B", trust=school.trust)
+    add_calendar(sibling)
+    ids = _history(school, sibling)
+    today = dt.date(2025, 3, 14)
+    status_recompute_full(schools=[school, sibling], today=today)
+    assert status_recompute_full(schools=[school, sibling], today=today).weeks_differed == 0
+    weeks = PupilWeek.objects.filter(school=school, pupil_id=ids[0])
+    kept = list(weeks.order_by("monday").values())
+    tampered = weeks.filter(mask_attended__gt=0).order_by("monday").first()
+    tampered.mask_attended, tampered.mask_g = 0, tampered.mask_attended
+    tampered.save()
+    weeks.filter(monday=kept[-1]["monday"]).delete()
+    PupilWeek.objects.create(
+        school=school,
+        pupil_id=ids[1],
+        monday=dt.date(2024, 10, 28),
+        year_start=kept[0]["year_start"],
+    )
+
+    result = status_recompute_full(schools=[school, sibling], today=today)
+
+    assert result.weeks_differed == 2
+    assert [{**w, "id": 0} for w in weeks.order_by("monday").values()] == [
+        {**w, "id": 0} for w in kept
+    ]
+    assert not PupilWeek.objects.filter(pupil_id=ids[1], monday=dt.date(2024, 10, 28)).exists()
+
+
+def test_a_first_build_rebuilds_every_pupil_in_one_pass(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sibling = SchoolFactory(urn="100002", name="Test School B", trust=school.trust)
+    add_calendar(sibling)
+    _history(school, sibling)
+    today = dt.date(2025, 3, 14)
+    status_recompute_full(schools=[school, sibling], today=today)
+    columns = [f.attname for f in PupilWeek._meta.concrete_fields if f.attname != "id"]
+    built = sorted(PupilWeek.objects.values_list(*columns))
+    statuses = sorted(PupilStatus.objects.values_list("pupil_id", *COMPARED_FIELDS))
+    PupilWeek.objects.all().delete()
+    monkeypatch.setattr(service, "REBUILD_MANY", 0)
+
+    result = status_recompute_full(schools=[school, sibling], today=today)
+
+    assert result.weeks_differed > 0 and result.differed == []
+    assert sorted(PupilWeek.objects.values_list(*columns)) == built
+    assert sorted(PupilStatus.objects.values_list("pupil_id", *COMPARED_FIELDS)) == statuses

@@ -1,0 +1,1 @@
+"""Views of the penalties app, one module per area."""
