@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
 from registers import rules
 
@@ -126,3 +127,11 @@ def national_figures() -> National:
         if not 0 <= Decimal(values[key]) <= 100:
             raise ValueError(f"ATTENDANCE_NATIONAL_FIGURES[{key!r}] must be a percentage")
     return National(**values)
+
+
+def at_risk_of_pa(n: int) -> Q:
+    """Not PA now, and PA at the year's end on the recent pace (projected rate at or below
+    90%) or within `n` absent sessions of it. The first catches pupils early in the year,
+    when the second is far off for everyone."""
+    heading = Q(projected_attendance_rate__lte=90) | Q(absence_sessions_to_pa__lte=n)
+    return Q(persistent_absence=False) & heading

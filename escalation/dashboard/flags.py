@@ -37,6 +37,7 @@ from escalation.models import (
 )
 from registers.models import Enrolment, School
 
+from .figures import at_risk_of_pa
 from .overview import COHORTS
 
 FlagFilter = Callable[[int, dt.date], Q]
@@ -124,8 +125,9 @@ FLAGS: tuple[Flag, ...] = (
     Flag(
         "at-risk",
         "At risk of persistent absence",
-        "Not persistently absent yet, but N or fewer more absent sessions would make it so.",
-        lambda n, today: Q(persistent_absence=False, absence_sessions_to_pa__lte=n),
+        "Not persistently absent yet, but heading there: at the recent pace the year would end "
+        "at 90% or below, or N or fewer more absent sessions this year would make it so.",
+        lambda n, today: at_risk_of_pa(n),
         "to_pa",
         "Absent sessions from persistent absence",
         10,

@@ -29,7 +29,7 @@ from escalation.selectors import policy_for
 from registers import rules
 from registers.models import Enrolment, School, YearGroup
 
-from .figures import Enrolments, National, Sessions, gap, national_figures
+from .figures import Enrolments, National, Sessions, at_risk_of_pa, gap, national_figures
 
 NEAR_THRESHOLD = 2  # "near": this many more unauthorised sessions would meet it
 AT_RISK_OF_PA = 10  # absent sessions from becoming persistently absent
@@ -163,9 +163,7 @@ def _counts(school: School) -> dict[str, Any]:
             filter=Q(threshold_met_now=False, threshold_sessions_to_meet__lte=NEAR_THRESHOLD),
         ),
         "local_threshold": Count("id", filter=Q(local_threshold_met_now=True)),
-        "at_risk": Count(
-            "id", filter=Q(persistent_absence=False, absence_sessions_to_pa__lte=AT_RISK_OF_PA)
-        ),
+        "at_risk": Count("id", filter=at_risk_of_pa(AT_RISK_OF_PA)),
     }
     for key, _label, where in COHORTS:
         aggregates.update(_enrolment_sums(f"{key}_", where))

@@ -151,3 +151,33 @@ def test_the_trust_overview_lists_each_school(school: School, sibling_school, on
     columns = trust_overview(schools=[school, sibling_school], today=TODAY)
     assert [c.year.pupils for c in columns] == [4, 0]
     assert columns[0].threshold_met == 1
+
+
+def test_at_risk_of_pa_catches_pupils_on_course_for_it_early_in_the_year(school: School) -> None:
+    from decimal import Decimal
+
+    from escalation.models import PupilStatus
+
+    def status(forename: str, **fields) -> None:
+        PupilStatus.objects.create(
+            school=school,
+            pupil=add_pupil(school, forename, "Risk"),
+            as_of=TODAY,
+            computed_at=timezone.now(),
+            academic_year="2024/25",
+            possible=150,
+            **fields,
+        )
+
+    status("Sliding", attended=140, authorised=10, absence_sessions_to_pa=28,
+           projected_attendance_rate=Decimal("89.5"))  # fmt: skip
+    status("Steady", attended=145, authorised=5, absence_sessions_to_pa=33,
+           projected_attendance_rate=Decimal("96.0"))  # fmt: skip
+    status("Close", attended=142, authorised=8, absence_sessions_to_pa=9,
+           projected_attendance_rate=Decimal("93.0"))  # fmt: skip
+    status("Already", attended=120, authorised=30, persistent_absence=True,
+           absence_sessions_to_pa=0, projected_attendance_rate=Decimal("80.0"))  # fmt: skip
+    flag = FLAGS_BY_SLUG["at-risk"]
+    rows = flag_list(school=school, flag=flag, n=10, today=TODAY, filters=Filters(), sort="name")
+    assert sorted(s.pupil.forename for s in rows) == ["Close", "Sliding"]
+    assert flag_counts(school=school, today=TODAY)["at-risk"] == 2
