@@ -10,7 +10,9 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import (
@@ -37,7 +39,13 @@ def test_the_published_schema_is_current(tmp_path: Path) -> None:
 
 @pytest.fixture
 def live_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    # As Django's test client does: a request's end must not close the test's
+    # connection (it is inside the test's transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
