@@ -209,7 +209,7 @@ def _bit(mask: Any, bit: int) -> Any:
     return mask.bitand(1 << bit) / (1 << bit)
 
 
-def _weeks(school: School, year_start: dt.date) -> list[dict[str, Any]]:
+def _weeks(school: School, year_start: dt.date, today: dt.date) -> list[dict[str, Any]]:
     """Per school week: the sessions, and per session of the week (bits 0–9, Monday AM to
     Friday PM) the possible, absent and unauthorised counts. One query."""
     unauth = F("mask_g").bitor(F("mask_n")).bitor(F("mask_o")).bitor(F("mask_u"))
@@ -221,7 +221,8 @@ def _weeks(school: School, year_start: dt.date) -> list[dict[str, Any]]:
         per_bit[f"a{bit}"] = Sum(_bit(absent, bit), output_field=IntegerField())
         per_bit[f"u{bit}"] = Sum(_bit(unauth, bit), output_field=IntegerField())
     return list(
-        PupilWeek.objects.filter(school=school, year_start=year_start)
+        # Weeks up to this one: leave granted in advance pre-enters marks in later weeks.
+        PupilWeek.objects.filter(school=school, year_start=year_start, monday__lte=today)
         .values("monday")
         .annotate(
             attended_sum=Sum("attended"),
@@ -304,7 +305,7 @@ def school_overview(*, school: School, today: dt.date) -> Overview:
     year_start = rules.academic_year(today)[0]
     counts = _counts(school)
     year = Enrolments.from_row(counts, "all_")
-    weeks_rows = _weeks(school, year_start)
+    weeks_rows = _weeks(school, year_start, today)
     weeks = [Week(r["monday"], _week_sessions(r)) for r in weeks_rows]
     term_name, term_start = erules.term_of(today)
     monday = rules.week_monday(today)
@@ -452,7 +453,9 @@ def trust_totals(*, schools: list[School], today: dt.date) -> TrustTotals:
     counts = statuses.aggregate(**aggregates)
     year = Enrolments.from_row(counts, "all_")
     weekly = (
-        PupilWeek.objects.filter(school_id__in=ids, year_start=rules.academic_year(today)[0])
+        PupilWeek.objects.filter(
+            school_id__in=ids, year_start=rules.academic_year(today)[0], monday__lte=today
+        )
         .values("monday")
         .annotate(
             attended_sum=Sum("attended"),

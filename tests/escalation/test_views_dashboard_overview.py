@@ -152,3 +152,14 @@ def test_the_trust_overview_takes_the_same_queries_for_more_schools(
     with CaptureQueriesContext(connection) as second:
         assert len(client.get(url).context["columns"]) == 5
     assert len(second.captured_queries) == len(first.captured_queries)
+
+
+def test_the_trend_stops_at_this_week_whatever_is_entered_ahead(
+    client: Client, lead: User, school: School, pupils: Pupils
+) -> None:
+    from tests.escalation.helpers import write
+
+    write(school, pupils.ray, [("2025-02-24", "AM", "C"), ("2025-02-24", "PM", "C")])  # leave ahead
+    client.force_login(lead)
+    weeks = client.get(_url(school)).context["o"].weeks
+    assert weeks and max(w.monday for w in weeks).isoformat() == "2025-01-13"
