@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -47,7 +48,10 @@ def api() -> APIClient:
 
 def token_client(school: School, *scopes: str, creator: User | None = None) -> APIClient:
     _token, key = api_token_create(
-        school=school, name=f"Warehouse {'+'.join(scopes)}", scopes=list(scopes), created_by=creator
+        school=school,
+        name=f"Warehouse {'+'.join(scopes)} {uuid.uuid4().hex[:6]}",
+        scopes=list(scopes),
+        created_by=creator,
     )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")

@@ -1,0 +1,1 @@
+"""The letters endpoints: letters' metadata and their stored PDFs."""
