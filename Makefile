@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench bench-large lint format schema clean
+.PHONY: install run test bench bench-large load lint format schema clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -36,6 +36,10 @@ bench: install
 bench-large: install
 	$(BIN)/python manage.py bench --large
 
+# 50 staff and 200 parents for 5 minutes on PostgreSQL and Redis (see bin/loadtest).
+load: install
+	BIN=$(BIN) bin/loadtest $(LOAD_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -46,4 +50,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) var/attendance.sqlite3* var/celery var/bench
+	rm -rf $(VENV) var/attendance.sqlite3* var/celery var/bench var/load

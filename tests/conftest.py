@@ -179,13 +179,14 @@ def _services_available() -> str | None:
     return None
 
 
-def _database_url() -> str:
+def database_url(name: str | None = None) -> str:
+    """A URL of the PostgreSQL server the tests use: its database `name`, by default the
+    test database itself."""
     db = connection.settings_dict
     user = db["USER"] or "postgres"
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{name or db['NAME']}"
 
 
 class RunningWorker(str):
@@ -199,7 +200,7 @@ def start_worker(queue: str) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "attendance_project.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
     }

@@ -14,15 +14,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import database_url
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 SCRIPT = Path(settings.BASE_DIR) / "bin" / "backup"
-
-
-def _server_url(name: str) -> str:
-    db = connection.settings_dict
-    user = db["USER"] or "postgres"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
 @pytest.fixture
@@ -31,11 +26,11 @@ def scratch_database() -> Iterator[str]:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     name = f"attendance_backup_{os.getpid()}"
-    admin = _server_url("postgres").replace("postgres://", "postgresql://")
+    admin = database_url("postgres").replace("postgres://", "postgresql://")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
-    url = _server_url(name)
+    url = database_url(name)
     env = {
         **os.environ,
         "DATABASE_URL": url,

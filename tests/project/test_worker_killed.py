@@ -18,7 +18,7 @@ from escalation.tasks import status_drain_task
 from registers.models import CalendarEntry, School
 from registers.services.calendar import calendar_rebuild
 from registers.services.marks import MarkEntry, marks_write
-from tests.conftest import RunningWorker, _database_url, start_worker
+from tests.conftest import RunningWorker, database_url, start_worker
 from tests.registers.factories import PupilFactory, SchoolFactory
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres]
@@ -66,7 +66,7 @@ def test_a_worker_killed_mid_recompute_loses_nothing(celery_worker_process: Runn
     status = PupilStatus.objects.get(school=school, pupil=pupil)
     assert status.unauthorised == 0
 
-    url = _database_url().replace("postgres://", "postgresql://")
+    url = database_url().replace("postgres://", "postgresql://")
     with psycopg.connect(url) as locker:
         # Hold the status row, so the worker's recompute stops half way, inside its
         # transaction (after claiming the queued pupil, before writing the status).
