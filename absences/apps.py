@@ -7,11 +7,14 @@ class AbsencesConfig(AppConfig):
     name = "absences"
 
     def ready(self) -> None:
+        from absences.subject_access import ABSENCES_SOURCE
         from registers.navigation import NavItem, register_nav_item
         from registers.permissions import Capability
         from registers.signals import demo_seeded
+        from registers.subject_access import register_subject_access_source
 
         demo_seeded.connect(_on_demo_seeded, dispatch_uid="absences.demo")
+        register_subject_access_source(ABSENCES_SOURCE)
 
         register_nav_item(NavItem("Absence reports", "absences_queue", Capability.CORRECT_MARKS))
         register_nav_item(NavItem("First-day calls", "absences_calling", Capability.CORRECT_MARKS))

@@ -11,13 +11,25 @@ class EscalationConfig(AppConfig):
     name = "escalation"
 
     def ready(self) -> None:
+        from escalation import subject_access
         from escalation.navigation import NAV_ITEMS
+        from escalation.panels import PupilPanel, register_pupil_panel
         from registers.navigation import register_nav_item
         from registers.signals import marks_changed
+        from registers.subject_access import register_subject_access_source
 
         marks_changed.connect(_on_marks_changed, dispatch_uid="escalation.recompute")
         for item in NAV_ITEMS:  # the dashboard's areas in the layout's school navigation
             register_nav_item(item)
+        register_subject_access_source(subject_access.ESCALATION_SOURCE)
+        register_pupil_panel(  # last on the pupil page, for headteachers only
+            PupilPanel(
+                "subject_access",
+                "escalation/_subject_access_panel.html",
+                subject_access.export_panel_context,
+                order=200,
+            )
+        )
 
 
 def _on_marks_changed(sender, *, school, pupil_ids, source, dates=None, **kwargs) -> None:

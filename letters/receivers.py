@@ -3,6 +3,8 @@
 - `escalation.signals.case_decided`: an accepted step whose action is a letter generates
   that letter to each guardian with parental responsibility.
 - `absences.signals.leave_decided`: the outcome letter goes to the parent who asked.
+- `registers.signals.pupils_purging`: the retention purge removes pupils whose records
+  are past their retention period; their letters and stored PDFs go with them.
 
 Both signals are sent after their decision commits, so a letter that cannot be written
 (no address, say) must not undo the decision: it is logged for the school to see, and
@@ -83,3 +85,19 @@ def on_leave_decided(
             getattr(leave_request, "pk", None),
             error.messages,
         )
+
+
+def on_pupils_purging(sender: Any, *, pupil_ids: frozenset[int], **kwargs: Any) -> dict[str, int]:
+    """The retention purge is about to delete these pupils: their letters go first (a
+    letter PROTECTs its pupil), and the stored PDFs once the deletion commits."""
+    from django.db import transaction
+
+    from letters.models import Letter
+
+    letters = Letter.objects.filter(pupil_id__in=pupil_ids)
+    files = list(letters.exclude(pdf="").values_list("pdf", flat=True))
+    deleted = letters.delete()[1]
+    if files:
+        storage = Letter._meta.get_field("pdf").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return deleted

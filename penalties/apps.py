@@ -14,11 +14,15 @@ class PenaltiesConfig(AppConfig):
         from escalation.panels import PupilPanel, register_pupil_panel
         from escalation.signals import threshold_decided
         from penalties.panels import panel_context
-        from penalties.receivers import on_threshold_decided
+        from penalties.receivers import on_pupils_purging, on_threshold_decided
+        from penalties.subject_access import PENALTIES_SOURCE
         from registers.navigation import NavItem, register_nav_item
         from registers.permissions import Capability
+        from registers.signals import pupils_purging
+        from registers.subject_access import register_subject_access_source
 
         threshold_decided.connect(on_threshold_decided, dispatch_uid="penalties.next_step")
+        pupils_purging.connect(on_pupils_purging, dispatch_uid="penalties.purging")
         register_pupil_panel(
             PupilPanel(
                 key="legal_interventions",
@@ -30,3 +34,4 @@ class PenaltiesConfig(AppConfig):
         register_nav_item(
             NavItem("Legal interventions", "penalties_register", Capability.MANAGE_CASES)
         )
+        register_subject_access_source(PENALTIES_SOURCE)

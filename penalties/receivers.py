@@ -29,3 +29,14 @@ def on_threshold_decided(
         nti_open(**common)
     elif decision.outcome == ThresholdOutcome.PENALTY_NOTICE:
         penalty_request_open(**common)
+
+
+def on_pupils_purging(
+    sender: object, *, pupil_ids: frozenset[int], **kwargs: Any
+) -> dict[str, int]:
+    """The retention purge is about to delete these pupils. Everything of theirs here
+    CASCADEs from the pupil, but a notice PROTECTs its request, which would stop the
+    cascade: the notices go first."""
+    from penalties.models import PenaltyNotice
+
+    return PenaltyNotice.objects.filter(pupil_id__in=pupil_ids).delete()[1]

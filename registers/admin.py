@@ -2,6 +2,9 @@
 
 Marks are corrected through `mark_correct`, never edited in place here: the admin
 shows them read-only with their history, because a register is a legal record.
+Pupils, enrolments, marks and amendments are never deleted here either: a name leaves
+the register only by a deletion on a regulation 9 ground (`pupil_delete_from_register`),
+and records go only when the retention purge removes them (rules §5.3, §5.9).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from registers.models import (
     Membership,
     Pupil,
     PupilGuardian,
+    RegisterDeletion,
+    RetentionPurge,
     School,
     SchoolSession,
     SchoolWeek,
@@ -62,6 +67,15 @@ class SchoolAdmin(admin.ModelAdmin):
         ("Contact", {"fields": ("address", "postcode", "phone", "email")}),
         ("Register times", {"fields": (("am_opens", "am_closes"), ("pm_opens", "pm_closes"))}),
     )
+
+    def has_delete_permission(self, request: HttpRequest, obj: School | None = None) -> bool:
+        # Deleting a school would take its enrolments with it: only an empty one may go.
+        return (
+            obj is not None
+            and super().has_delete_permission(request, obj)
+            and not obj.enrolments.exists()
+            and not obj.marks.exists()
+        )
 
 
 @admin.register(Membership)
@@ -122,6 +136,7 @@ class SchoolWeekAdmin(ReadOnlyAdmin):
 class EnrolmentInline(admin.TabularInline):
     model = Enrolment
     extra = 0
+    can_delete = False
 
 
 class PupilGuardianInline(admin.TabularInline):
@@ -147,6 +162,9 @@ class PupilAdmin(admin.ModelAdmin):
     ]
     inlines = [EnrolmentInline, PupilGuardianInline]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Pupil | None = None) -> bool:
+        return False
+
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):
@@ -154,6 +172,9 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_filter = ["school", "registration_group"]
     search_fields = ["pupil__upn", "pupil__surname", "pupil__forename"]
     autocomplete_fields = ["pupil", "school"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Enrolment | None = None) -> bool:
+        return False
 
 
 @admin.register(Guardian)
@@ -208,6 +229,24 @@ class MarkChangeAdmin(ReadOnlyAdmin):
     search_fields = ["mark__pupil__upn", "changed_by_name", "reason"]
     date_hierarchy = "changed_at"
     list_select_related = ["mark"]
+
+
+@admin.register(RegisterDeletion)
+class RegisterDeletionAdmin(ReadOnlyAdmin):
+    """Made through the school's deletion page, which checks the ground; kept as made."""
+
+    list_display = ["deletion_date", "pupil_name", "pupil_upn", "ground", "return_due"]
+    list_filter = ["ground", "return_due", "enrolment__school"]
+    search_fields = ["pupil_name", "pupil_upn"]
+    date_hierarchy = "deletion_date"
+
+
+@admin.register(RetentionPurge)
+class RetentionPurgeAdmin(ReadOnlyAdmin):
+    """The reports of the monthly retention purge and of `manage.py purge_retention`."""
+
+    list_display = ["started_at", "finished_at", "dry_run", "register_cutoff", "audit_cutoff"]
+    list_filter = ["dry_run"]
 
 
 class ApiTokenForm(forms.ModelForm):

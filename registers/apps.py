@@ -26,6 +26,22 @@ class RegistersConfig(AppConfig):
         # contenttypes does for its rows, so a flushed database is still usable.
         post_migrate.connect(ensure_attendance_codes, sender=self)
 
+        from registers.selectors.subject_access import REGISTERS_SOURCE
+        from registers.subject_access import register_subject_access_source
+
+        register_subject_access_source(REGISTERS_SOURCE)  # the others add theirs likewise
+
+        # Pupils and enrolments are deleted only by the retention purge (rules §5.3, §5.9).
+        from django.db.models.signals import pre_delete
+
+        from registers.models import Enrolment, Pupil
+        from registers.protection import refuse_register_deletion
+
+        for model in (Pupil, Enrolment):
+            pre_delete.connect(
+                refuse_register_deletion, sender=model, dispatch_uid=f"protect-{model.__name__}"
+            )
+
 
 def ensure_attendance_codes(*, apps=global_apps, using: str = "default", **kwargs: object) -> None:
     """Create any missing row of the code table from `registers.codes`."""

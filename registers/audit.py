@@ -60,6 +60,8 @@ class AccessAuditMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if getattr(request, "access_recorded", False):
+            return response  # the view's service recorded it, with more detail
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             kind = access_kind(request, response)

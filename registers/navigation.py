@@ -26,6 +26,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Bulk entry", "bulk_entry", Capability.CORRECT_MARKS),
     NavItem("Register settings", "register_settings", Capability.MANAGE_SCHOOL),
     NavItem("Access audit", "access_audit", Capability.MANAGE_SCHOOL),
+    NavItem("Register deletions", "register_deletions", Capability.MANAGE_SCHOOL),
 ]
 
 

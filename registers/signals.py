@@ -18,6 +18,14 @@ from django.dispatch import Signal
 
 marks_changed = Signal()
 
+# Sent by the retention purge inside each batch's transaction, just before it deletes
+# pupils whose retention period is over, with `pupil_ids` (a frozenset). Apps holding
+# rows that PROTECT a pupil delete them here (their own files on commit); rows that
+# CASCADE go with the pupil. A pupil still protected afterwards is kept and counted.
+# A receiver returns what it deleted as `QuerySet.delete()` counts it ({"app.Model": n}),
+# so the purge's report includes it.
+pupils_purging = Signal()
+
 # Sent when the demo has been loaded, with `school` (the first demo school), `today` and
 # `seed`, so that apps add their own demo records (parent reports, leave requests …).
 demo_seeded = Signal()

@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from registers.views import audit, bulk, corrections, grid, home, register_settings, taking
+from registers.views import (
+    audit,
+    bulk,
+    corrections,
+    deletion,
+    grid,
+    home,
+    register_settings,
+    subject_access,
+    taking,
+)
 
 # Everything about one school lives under /schools/<URN>/; each view module declares its
 # own patterns relative to that prefix.
@@ -11,6 +21,8 @@ school_patterns = [
     *bulk.urlpatterns,
     *register_settings.urlpatterns,
     *audit.urlpatterns,
+    *deletion.urlpatterns,
+    *subject_access.urlpatterns,
 ]
 
 urlpatterns = [

@@ -72,6 +72,26 @@ def page(browser, live_server) -> Iterator[object]:
     context.close()
 
 
+@pytest.fixture
+def strict_page(browser, live_server) -> Iterator[object]:
+    """A page that keeps the Content Security Policy, as a real browser does; what the
+    browser refused under it is collected in `page.csp_refusals`."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.csp_refusals = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_refusals.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
+    context.close()
+
+
 def sign_in(page, user) -> None:
     """Sign in through the real form with the keyboard."""
     page.goto("/accounts/login/")

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular_sidecar",
     "django_filters",
     "drf_spectacular",
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "letters",
     "penalties",
     "reports",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +76,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(), then ours: a signed-in person who owes a second factor
+    # (an authenticator is set up, or their role requires one) reaches only those pages.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,6 +152,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Two-factor sign-in (django-otp, TOTP authenticator apps plus one-time recovery codes).
+# Staff holding any of these roles (registers.models.Role values, comma-separated) must
+# set up an authenticator before they can use anything; anyone else may turn it on.
+# Unknown names stop start-up (accounts.conf). Empty: nobody is required to.
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["headteacher", "trust_leader"]
+)
+# Wrong codes lock a device out for 1, 2, 4, 8... seconds after each successive failure
+# (django-otp's throttling; 0 would turn it off, so it is fixed here, not configurable).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = "Attendance"  # the account's name in authenticator apps
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an authenticator's secret
 # An idle session ends after SESSION_IDLE_MINUTES (each request renews it).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=120) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -297,7 +318,42 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.status_drain_task",
         "schedule": 300.0,
     },
+    # Registers: remove register records and access events past their retention period
+    # and write a RetentionPurge report. Monthly, early on the 1st: a whole academic year
+    # becomes purgeable on 1 September, so nothing waits more than a month past its time.
+    "registers-retention-purge": {
+        "task": "registers.tasks.retention_purge_task",
+        "schedule": crontab(day_of_month=1, hour=2, minute=30),
+    },
 }
+
+# --- Data protection: retention ------------------------------------------------------------
+# Every register entry is kept at least 6 years from its date (rules §5.9); the monthly
+# purge then removes it (whole academic years), and pupils with nothing left in that time.
+# The access audit (who viewed or exported pupil data) is kept as long by default, so a
+# question about who saw a child's record can be answered for as long as the record exists.
+MIN_REGISTER_RETENTION_YEARS = 6
+
+
+def require_retention_years(*, register_years: int, audit_years: int) -> None:
+    """Refuse a register retention under the regulations' 6 years, or no audit at all."""
+    if register_years < MIN_REGISTER_RETENTION_YEARS:
+        raise ImproperlyConfigured(
+            f"REGISTER_RETENTION_YEARS must be at least {MIN_REGISTER_RETENTION_YEARS}, not "
+            f"{register_years}: the regulations require every register entry to be kept for "
+            "at least 6 years."
+        )
+    if audit_years < 1:
+        raise ImproperlyConfigured(
+            f"ACCESS_AUDIT_RETENTION_YEARS must be at least 1, not {audit_years}."
+        )
+
+
+REGISTER_RETENTION_YEARS = env.int("REGISTER_RETENTION_YEARS", default=6)
+ACCESS_AUDIT_RETENTION_YEARS = env.int("ACCESS_AUDIT_RETENTION_YEARS", default=6)
+require_retention_years(
+    register_years=REGISTER_RETENTION_YEARS, audit_years=ACCESS_AUDIT_RETENTION_YEARS
+)
 
 # --- Absences ------------------------------------------------------------------------------
 # The public report form and the parent sign-in form are rate limited (django-ratelimit),

@@ -11,6 +11,9 @@ ALLOWED_HOSTS = env.list(
 )
 require_deploy_settings(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# The demo's headteacher and trust leader sign in with a password alone on `make run`;
+# set TWO_FACTOR_REQUIRED_ROLES=headteacher,trust_leader to try the production rule.
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=[])
 
 # --- Absences ------------------------------------------------------------------------------
 # Emails (parents' sign-in links included) are kept in the database and shown on the

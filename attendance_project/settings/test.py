@@ -13,3 +13,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Most tests sign staff in with force_login; the two-factor tests turn the rule on.
+TWO_FACTOR_REQUIRED_ROLES: list[str] = []

@@ -6,6 +6,7 @@ from .calendar import CalendarEntry, CalendarKind, SchoolSession, SchoolWeek, Se
 from .marks import AttendanceCode, Mark, MarkChange, MarkSource
 from .pupils import Enrolment, Guardian, Pupil, PupilGuardian, SendStatus, YearGroup
 from .registers import RegisterTaking
+from .retention import RegisterDeletion, RetentionPurge
 from .schools import Membership, Phase, Role, School, Trust, User
 
 __all__ = [
@@ -26,7 +27,9 @@ __all__ = [
     "Phase",
     "Pupil",
     "PupilGuardian",
+    "RegisterDeletion",
     "RegisterTaking",
+    "RetentionPurge",
     "Role",
     "School",
     "SchoolSession",

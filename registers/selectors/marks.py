@@ -41,6 +41,11 @@ def school_pupil(*, school: School, upn: str) -> Pupil | None:
     return Pupil.objects.filter(upn=upn.upper(), enrolments__school=school).distinct().first()
 
 
+def school_pupil_by_id(*, school: School, pupil_id: int) -> Pupil | None:
+    """The pupil with this id if they have ever been on roll at `school`, else None."""
+    return Pupil.objects.filter(pk=pupil_id, enrolments__school=school).distinct().first()
+
+
 def roll_spells(*, school: School, pupil: Pupil) -> list[Enrolment]:
     return list(Enrolment.objects.for_school(school).filter(pupil=pupil).order_by("admission_date"))
 

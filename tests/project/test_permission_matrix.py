@@ -31,7 +31,12 @@ PUBLIC = {
     "javascript-catalog", "admin:app_list", "admin:view_on_site", "admin:jsi18n",
 }  # fmt: skip
 # Pages any signed-in person may open (they show only the person's own things).
-ANY_SIGNED_IN = {"home", "switch_school", "api_schools", "logout", "parents_home"}
+ANY_SIGNED_IN = {
+    "home", "switch_school", "api_schools", "logout", "parents_home",
+    # One's own two-factor sign-in (staff only: parents get 404).
+    "two_factor", "two_factor_verify", "two_factor_setup", "two_factor_recovery_codes",
+    "two_factor_disable",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

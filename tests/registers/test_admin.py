@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
-from registers.models import Mark, MarkChange, MarkSource, Pupil, School, User
+from registers.models import (
+    Enrolment,
+    Mark,
+    MarkChange,
+    MarkSource,
+    Pupil,
+    RegisterDeletion,
+    RetentionPurge,
+    School,
+    User,
+)
 from registers.services.api_tokens import api_token_create
 from tests.registers.factories import (
     GuardianFactory,
@@ -59,6 +72,26 @@ def admin_client(client: Client, superuser: User, school: School) -> Client:
         source=MarkSource.CORRECTION,
     )
     Group.objects.create(name="Office")
+    left = PupilFactory(school=school, surname="Leaver")
+    RegisterDeletion.objects.create(
+        enrolment=left.enrolments.get(),
+        ground="k",
+        ground_met_on=dt.date(2025, 1, 6),
+        deletion_date=dt.date(2025, 1, 6),
+        recorded_by_name="Root",
+        recorded_at=timezone.now(),
+        pupil_name="A Leaver",
+        pupil_upn=left.upn,
+        pupil_date_of_birth=left.date_of_birth,
+        pupil_year_group=left.year_group,
+    )
+    RetentionPurge.objects.create(
+        started_at=timezone.now(),
+        today=dt.date(2031, 9, 1),
+        register_cutoff=dt.date(2025, 9, 1),
+        audit_cutoff=dt.date(2025, 9, 1),
+        counts={"registers.Mark": 3},
+    )
     api_token_create(school=school, name="Trust warehouse", scopes=["read"], created_by=None)
     client.force_login(superuser)
     return client
@@ -143,3 +176,35 @@ def test_marks_cannot_be_bulk_deleted_in_the_admin(admin_client: Client) -> None
 
 def test_a_mark_cannot_be_added_in_the_admin(admin_client: Client) -> None:
     assert admin_client.get(_url(Mark, "add")).status_code == 403
+
+
+@pytest.mark.parametrize("model", [Pupil, Enrolment, Mark, MarkChange, RegisterDeletion])
+def test_register_records_cannot_be_deleted_in_the_admin(admin_client: Client, model) -> None:
+    obj = model._default_manager.first()
+    response = admin_client.post(_url(model, "delete", obj.pk), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert model._default_manager.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize("model", [Pupil, Enrolment])
+def test_the_changelist_offers_no_delete_action(admin_client: Client, model) -> None:
+    response = admin_client.get(_url(model, "changelist"))
+
+    assert "delete_selected" not in response.context["cl"].model_admin.get_actions(
+        response.wsgi_request
+    )
+
+
+def test_a_school_with_pupils_cannot_be_deleted_in_the_admin(
+    admin_client: Client, school: School
+) -> None:
+    assert admin_client.post(_url(School, "delete", school.pk), {"post": "yes"}).status_code == 403
+    assert School.objects.filter(pk=school.pk).exists()
+
+
+def test_the_pupil_page_offers_no_enrolment_delete(admin_client: Client) -> None:
+    pupil = Pupil.objects.get(surname="Abernethy")
+    response = admin_client.get(_url(Pupil, "change", pupil.pk))
+
+    assert "enrolments-0-DELETE" not in response.content.decode()
