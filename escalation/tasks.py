@@ -12,17 +12,18 @@ from escalation.services.duties import duties_raise
 from escalation.services.queue import status_drain
 from escalation.services.status import status_recompute_full
 from registers.models import School
+from registers.tasks import RETRY_ON
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=RETRY_ON, retry_backoff=True, max_retries=5)
 def status_drain_task() -> int:
     """Recompute the pupils that register saves marked dirty (idempotent)."""
     return status_drain()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+@shared_task(autoretry_for=RETRY_ON, retry_backoff=True, max_retries=3)
 def status_recompute_nightly_task() -> dict[str, int]:
     """The nightly full run: every status, then duties and proposals for every school.
 

@@ -13,8 +13,9 @@ import itertools
 import json
 import os
 import random
+import time
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
 from tests.load.forms import form_fields
@@ -107,3 +108,13 @@ class ParentUsingPortal(_SignedIn):
         with self.client.post(url, fields, name="portal (report)", catch_response=True) as response:
             if "Thank you: the school has your report" not in response.text:
                 response.failure("the report was not accepted")
+
+
+if os.environ.get("LOAD_TRACE"):
+    # Every request as a line (time, name, milliseconds, failed), to see when slow
+    # answers happen: bin/loadtest's figures are over the whole run.
+    _trace = open(os.environ["LOAD_TRACE"], "a", encoding="utf-8")  # noqa: SIM115
+
+    @events.request.add_listener
+    def _record(request_type, name, response_time, exception, **kwargs) -> None:
+        _trace.write(f"{time.time():.3f}\t{name}\t{response_time:.1f}\t{int(bool(exception))}\n")

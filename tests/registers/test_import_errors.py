@@ -326,3 +326,41 @@ def test_a_bundle_with_an_error_leaves_stored_marks_untouched(tmp_path: Path) ->
     assert len(result.errors) == 1
     assert snapshot() == before
     assert MarkChange.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_name_deleted_from_the_register_keeps_its_leaving_date(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from registers.models import Enrolment, RegisterDeletion
+
+    import_bundle(tmp_path, marks=None)
+    enrolment = Enrolment.objects.get(pupil__upn=B)
+    enrolment.leaving_date = dt.date(2024, 10, 18)
+    enrolment.save(update_fields=["leaving_date"])
+    RegisterDeletion.objects.create(
+        enrolment=enrolment, ground="a", ground_met_on=dt.date(2024, 10, 18),
+        deletion_date=dt.date(2024, 10, 18), recorded_by_name="Head", recorded_at=timezone.now(),
+        pupil_name="Ben Baker", pupil_upn=B, pupil_date_of_birth=dt.date(2016, 2, 11),
+        pupil_year_group="3",
+    )  # fmt: skip
+    before = snapshot()
+
+    back_on_roll = import_bundle(tmp_path, marks=None)  # PUPILS has no leaving date for B
+    moved = import_bundle(tmp_path, marks=None, pupils=PUPILS.replace(
+        f"{B},Baker,Ben,2016-02-11,3,3B,2023-09-01,,", f"{B},Baker,Ben,2016-02-11,3,3B,2023-09-01,2024-12-20,"
+    ))  # fmt: skip
+    same = import_bundle(tmp_path, marks=None, pupils=PUPILS.replace(
+        f"{B},Baker,Ben,2016-02-11,3,3B,2023-09-01,,", f"{B},Baker,Ben,2016-02-11,3,3B,2023-09-01,2024-10-18,"
+    ))  # fmt: skip
+
+    for result in (back_on_roll, moved):
+        [error] = result.errors
+        assert error.startswith("pupils.csv:3: leaving_date: ")
+        assert "deleted from the admission register on 2024-10-18" in error
+    assert same.errors == []
+    enrolment.refresh_from_db()
+    assert enrolment.leaving_date == dt.date(2024, 10, 18)
+    assert snapshot()["Enrolment"] == before["Enrolment"]

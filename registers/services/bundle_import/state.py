@@ -47,7 +47,9 @@ def load_stored(parsed: ParsedBundle) -> Stored:
     if stored.school is not None:
         stored.calendar = list(CalendarEntry.objects.filter(school=stored.school))
         stored.enrolments = list(
-            Enrolment.objects.filter(school=stored.school).annotate(upn=F("pupil__upn"))
+            Enrolment.objects.filter(school=stored.school).annotate(
+                upn=F("pupil__upn"), deleted_on=F("register_deletion__deletion_date")
+            )
         )
     upns = sorted({row.upn for row in parsed.pupils})
     for chunk in _chunks(upns):
@@ -100,9 +102,10 @@ def build_roll(parsed: ParsedBundle, stored: Stored, log: ErrorLog) -> Roll:
         bundle_rows[row.upn].append(row)
         roll.add_spell(row.upn, row.admission_date.isoformat(), _iso(row.leaving_date))
     for upn, enrolments in stored.enrolments_by_upn().items():
-        starts = {row.admission_date for row in bundle_rows.get(upn, ())}
+        starts = {row.admission_date: row for row in bundle_rows.get(upn, ())}
         for enrolment in enrolments:
             if enrolment.admission_date in starts:
+                _check_deleted_name(enrolment, starts[enrolment.admission_date], log)
                 continue
             _check_stored_overlap(enrolment, bundle_rows.get(upn, ()), log)
             roll.add_spell(upn, enrolment.admission_date.isoformat(), _iso(enrolment.leaving_date))
@@ -111,6 +114,22 @@ def build_roll(parsed: ParsedBundle, stored: Stored, log: ErrorLog) -> Roll:
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
+
+
+def _check_deleted_name(enrolment: Enrolment, row: PupilRow, log: ErrorLog) -> None:
+    """A name deleted from the register on a regulation 9 ground (rules §5.3) keeps the
+    leaving date its deletion set: an import may neither put the pupil back on roll nor
+    move the date."""
+    deleted_on = enrolment.deleted_on  # type: ignore[attr-defined]
+    if deleted_on is not None and row.leaving_date != enrolment.leaving_date:
+        log.add(
+            PUPILS.name,
+            row.line,
+            "leaving_date",
+            f"this pupil's name was deleted from the admission register on {deleted_on}, "
+            f"so their leaving_date stays {enrolment.leaving_date}; a deletion is final (a "
+            "pupil who returns is admitted again with a new admission_date)",
+        )
 
 
 def _check_stored_overlap(enrolment: Enrolment, rows: Iterable[PupilRow], log: ErrorLog) -> None:
