@@ -26,6 +26,11 @@ marks_changed = Signal()
 # so the purge's report includes it.
 pupils_purging = Signal()
 
+# Sent by the retention purge after it removed marks dated before `cutoff` (a date; the
+# marks amended since are kept). Apps drop what they derived from those marks (weekly
+# figures), returning what they deleted as `QuerySet.delete()` counts it, for the report.
+marks_purged = Signal()
+
 # Sent when the demo has been loaded, with `school` (the first demo school), `today` and
 # `seed`, so that apps add their own demo records (parent reports, leave requests …).
 demo_seeded = Signal()

@@ -10,7 +10,8 @@ transaction:
    the mark was amended on or after the cutoff: an amendment is an entry of the
    register too (rules §5.10, S26), kept for its own 6 years. The links of absence
    reports and leave requests to those marks go with them (Django's many-to-many
-   tables cascade).
+   tables cascade). Then `registers.signals.marks_purged` lets apps drop what they
+   derived from the removed marks (escalation's weekly figures).
 2. **Pupils** who have at least one enrolment, none of them on roll on or after the
    cutoff, and no mark left. Their enrolments, guardian links and register deletions
    go with them; so do guardians left with no pupil, and parents' sign-in accounts
@@ -64,7 +65,7 @@ from registers.models import (
     User,
 )
 from registers.protection import purge_allowed
-from registers.signals import pupils_purging
+from registers.signals import marks_purged, pupils_purging
 
 logger = logging.getLogger(__name__)
 
@@ -236,6 +237,8 @@ def retention_purge(
     else:
         counts = Counter()
         _purge_marks(counts, cutoff=cutoff, batch_size=batch_size)
+        for _receiver, deleted in marks_purged.send(sender=Mark, cutoff=cutoff):
+            counts.update(deleted or {})
         _purge_people(counts, cutoff=cutoff, batch_size=batch_size)
         _purge_access_events(counts, cutoff=audit_cutoff, batch_size=batch_size)
     report.counts = {label: n for label, n in sorted(counts.items()) if n}
