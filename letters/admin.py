@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from letters.models import Letter, LetterBatch, LetterSettings, LetterTemplate
+from letters.models import Letter, LetterBatch, LetterNotWritten, LetterSettings, LetterTemplate
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,6 +35,14 @@ class LetterBatchAdmin(ReadOnlyAdmin):
     list_display = ["pk", "kind", "school", "created_at", "status", "letters_total",
                     "letters_rendered", "letters_failed"]  # fmt: skip
     list_filter = ["school", "kind", "status"]
+
+
+@admin.register(LetterNotWritten)
+class LetterNotWrittenAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "kind", "pupil", "school", "occasion", "created_at", "resolved_by",
+                    "dismissed_at"]  # fmt: skip
+    list_filter = ["school", "kind"]
+    list_select_related = ["pupil", "school"]
 
 
 @admin.register(LetterTemplate)

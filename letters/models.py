@@ -216,3 +216,29 @@ class Letter(models.Model):
     def filename(self) -> str:
         pupil = self.data.get("pupil", {}).get("name", "pupil").replace(" ", "-")
         return f"letter-{self.pk}-{self.kind}-{pupil}.pdf"
+
+
+class LetterNotWritten(models.Model):
+    """A letter a decision called for that could not be written (no parent with an
+    address, a missing name in the letter settings …), kept so the school sees it on the
+    pupil page and the letters page until a letter of that kind is written for the pupil
+    (`resolved_by`) or someone records that it was dealt with another way."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=LetterKind.choices)
+    occasion = models.CharField(max_length=200, help_text=_("What called for the letter."))
+    reason = models.TextField()
+    created_at = models.DateTimeField()
+    resolved_by = models.ForeignKey(
+        Letter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["school", "pupil"], name="letternotwritten_pupil")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} not written for pupil {self.pupil_id}"

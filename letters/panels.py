@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from letters.models import LetterStatus
-from letters.selectors import letters_for_guardian, letters_for_pupil
+from letters.selectors import letters_for_guardian, letters_for_pupil, letters_not_written
 from registers.models import Guardian, Pupil, School
 from registers.permissions import Capability, capabilities_at
 
@@ -20,6 +20,7 @@ def pupil_panel_context(
         return None
     return {
         "letters": letters_for_pupil(school=school, pupil=pupil)[:50],
+        "not_written": list(letters_not_written(school=school, pupil=pupil)),
         "can_write": Capability.MANAGE_CASES in held,
     }
 

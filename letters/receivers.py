@@ -7,8 +7,9 @@
   are past their retention period; their letters and stored PDFs go with them.
 
 Both signals are sent after their decision commits, so a letter that cannot be written
-(no address, say) must not undo the decision: it is logged for the school to see, and
-the person can write the letter by hand once the record is fixed.
+(no address, say) must not undo the decision: it is recorded as not written
+(`LetterNotWritten`), shown on the pupil page and the letters page until a letter of
+that kind is written for the pupil, by hand once the record is fixed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from letters.kinds import LetterKind
-from letters.services import letter_generate
+from letters.services import letter_generate, letter_not_written_record
+from letters.services.generate import long_date
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,13 @@ def on_case_decided(sender: Any, *, case: Any, event: Any, user: Any = None, **k
         except ValidationError as error:
             logger.warning(
                 "case %s: the %s letter was not generated: %s", case.pk, kind, error.messages
+            )
+            letter_not_written_record(
+                school=case.school,
+                pupil=case.pupil,
+                kind=kind,
+                occasion=f"Case decision of {long_date(event.on)}",
+                reason=" ".join(error.messages),
             )
 
 
@@ -84,6 +93,13 @@ def on_leave_decided(
             "leave request %s: the outcome letter was not generated: %s",
             getattr(leave_request, "pk", None),
             error.messages,
+        )
+        letter_not_written_record(
+            school=leave_request.school,
+            pupil=leave_request.pupil,
+            kind=LetterKind.LEAVE_OUTCOME,
+            occasion=f"Leave request decided on {long_date(leave_request.decided_on)}",
+            reason=" ".join(error.messages),
         )
 
 

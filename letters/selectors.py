@@ -11,12 +11,22 @@ from django.db.models import F, Q, QuerySet
 from escalation.dashboard.pupil import pupils_at
 from escalation.models import PupilStatus
 from letters.kinds import SPECS
-from letters.models import LatenessPeriod, Letter, LetterSettings, LetterTemplate
+from letters.models import LatenessPeriod, Letter, LetterNotWritten, LetterSettings, LetterTemplate
 from registers.models import Guardian, Pupil, PupilGuardian, School
 
 
 def letters_for_pupil(*, school: School, pupil: Pupil) -> QuerySet[Letter]:
     return Letter.objects.filter(school=school, pupil=pupil).select_related("guardian")
+
+
+def letters_not_written(
+    *, school: School, pupil: Pupil | None = None
+) -> QuerySet[LetterNotWritten]:
+    """Letters decisions called for that are still not written (newest first)."""
+    gaps = LetterNotWritten.objects.filter(
+        school=school, resolved_by__isnull=True, dismissed_at__isnull=True
+    )
+    return (gaps.filter(pupil=pupil) if pupil else gaps).select_related("pupil")
 
 
 def letters_for_guardian(*, guardian: Guardian) -> QuerySet[Letter]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from letters.models import Letter
+from letters.models import Letter, LetterNotWritten
 from letters.services.render import stored_pdf
 from registers.models import Pupil, School
 from registers.subject_access import Entry, SubjectAccessSource, record, user_fields
@@ -29,6 +29,9 @@ def letters_subject_access(*, pupil: Pupil, school: School) -> Iterator[Entry]:
     letters = Letter.objects.filter(school=school, pupil=pupil)
     for letter in letters.select_related(*user_fields(Letter)).order_by("created_at", "id"):
         yield from _letter(letter)
+    gaps = LetterNotWritten.objects.filter(school=school, pupil=pupil).order_by("created_at", "id")
+    if gaps.exists():
+        yield Entry("letters/not_written.json", [record(gap) for gap in gaps])
 
 
 LETTERS_SOURCE = SubjectAccessSource(
@@ -36,10 +39,12 @@ LETTERS_SOURCE = SubjectAccessSource(
     description=(
         "Every letter written about the pupil, one folder each: who it went to, when and "
         "how (post or email), the data frozen into it when it was written (record.json, "
-        "data.json), and the PDF exactly as stored (letter.pdf; its SHA-256 is on the record)."
+        "data.json), and the PDF exactly as stored (letter.pdf; its SHA-256 is on the record); "
+        "and letters a decision called for that could not be written, with the reason "
+        "(not_written.json)."
     ),
     collect=letters_subject_access,
-    covers=("letters.Letter",),
+    covers=("letters.Letter", "letters.LetterNotWritten"),
     leaves_out={
         "letters.LetterBatch": (
             "the printing files of a batch hold letters about several pupils; this pupil's "

@@ -15,7 +15,7 @@ from escalation import selectors as escalation_selectors
 from escalation.models import Case, PupilStatus
 from letters import merge
 from letters.kinds import SPECS, LetterKind
-from letters.models import LatenessPeriod, Letter, LetterSettings
+from letters.models import LatenessPeriod, Letter, LetterNotWritten, LetterSettings
 from letters.pdf import iso_timestamp
 from letters.selectors import current_wording, guardians_with_responsibility, letter_settings_for
 from registers.models import Enrolment, Guardian, Pupil, School, User
@@ -76,7 +76,8 @@ def letter_generate(
        letter settings and named staff, then `extra` (which wins) and per-kind defaults.
     3. Merge the school's current wording (or version 0); any field without a value
        refuses the whole call, so no letter is sent with a blank.
-    4. Save the rows and queue their PDFs once the transaction commits.
+    4. Save the rows and queue their PDFs once the transaction commits; a letter of
+       this kind recorded as not written for the pupil now has been.
     """
     if kind not in SPECS:
         raise ValidationError(f"Unknown kind of letter {kind!r}.")
@@ -129,6 +130,9 @@ def letter_generate(
             )
         )
     Letter.objects.bulk_create(letters)
+    LetterNotWritten.objects.filter(
+        school=school, pupil=pupil, kind=kind, resolved_by__isnull=True, dismissed_at__isnull=True
+    ).update(resolved_by=letters[0])
     if queue_render:
         from letters.tasks import letters_render_task
 
@@ -297,3 +301,27 @@ def _lines(address: str, postcode: str) -> list[str]:
     if postcode and postcode.strip() not in lines:
         lines.append(postcode.strip())
     return lines
+
+
+def letter_not_written_record(
+    *, school: School, pupil: Pupil, kind: str, occasion: str, reason: str
+) -> LetterNotWritten:
+    """Keep, for the school to see, that a letter a decision called for was not written."""
+    return LetterNotWritten.objects.create(
+        school=school,
+        pupil=pupil,
+        kind=kind,
+        occasion=occasion[:200],
+        reason=reason,
+        created_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def letter_not_written_dismiss(*, gap: LetterNotWritten, user: User) -> LetterNotWritten:
+    """Record that a letter not written was dealt with another way (told in person, say)."""
+    gap = LetterNotWritten.objects.select_for_update().get(pk=gap.pk)
+    if gap.dismissed_at is None and gap.resolved_by_id is None:
+        gap.dismissed_at, gap.dismissed_by_name = timezone.now(), _name(user)[:200]
+        gap.save(update_fields=["dismissed_at", "dismissed_by_name"])
+    return gap

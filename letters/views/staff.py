@@ -7,17 +7,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escalation.views.pupil import get_pupil
 from letters.forms import PupilLetterForm
 from letters.kinds import LetterKind
-from letters.models import LetterBatch
-from letters.selectors import guardians_with_responsibility
-from letters.services import letter_email_queue, letter_generate, letter_pdf_matches
+from letters.models import LetterBatch, LetterNotWritten
+from letters.selectors import guardians_with_responsibility, letters_not_written
+from letters.services import (
+    letter_email_queue,
+    letter_generate,
+    letter_not_written_dismiss,
+    letter_pdf_matches,
+)
 from letters.views.common import get_letter, pdf_response
 from registers.models import School
 from registers.permissions import Capability, capabilities_at
@@ -41,6 +47,7 @@ def index(request: HttpRequest, school: School) -> HttpResponse:
         "kinds": LetterKind.choices,
         "kind": kind,
         "batches": LetterBatch.objects.filter(school=school)[:10],
+        "not_written": list(letters_not_written(school=school)[:PAGE]),
         "can_write": Capability.MANAGE_CASES in capabilities_at(request.user, school),
     }
     return render(request, "letters/index.html", context)
@@ -51,7 +58,9 @@ def index(request: HttpRequest, school: School) -> HttpResponse:
 def pupil_write(request: HttpRequest, school: School, pupil_id: int) -> HttpResponse:
     pupil = get_pupil(school, pupil_id)
     guardians = guardians_with_responsibility(pupil)
-    form = PupilLetterForm(request.POST or None, guardians=guardians)
+    asked = request.GET.get("kind", "")  # "Write it", from a letter not written
+    initial = {"kind": asked} if asked in LetterKind.values else {}
+    form = PupilLetterForm(request.POST or None, guardians=guardians, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             letters = letter_generate(
@@ -127,6 +136,19 @@ def verify(request: HttpRequest, school: School, letter_id: int) -> HttpResponse
     return redirect(reverse("letters_detail", kwargs={"urn": school.urn, "letter_id": letter.pk}))
 
 
+@require_POST
+@school_view(Capability.MANAGE_CASES)
+def not_written_dismiss(request: HttpRequest, school: School, gap_id: int) -> HttpResponse:
+    """A letter not written was dealt with another way: take it off the lists."""
+    gap = get_object_or_404(LetterNotWritten, school=school, pk=gap_id)
+    letter_not_written_dismiss(gap=gap, user=request.user)
+    messages.success(request, f"Recorded: the {gap.get_kind_display().lower()} was dealt with.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("letters_index", kwargs={"urn": school.urn})
+    return redirect(back)
+
+
 urlpatterns: list[URLPattern] = [
     path("letters/", index, name="letters_index"),
     path("letters/<int:letter_id>/", detail, name="letters_detail"),
@@ -134,4 +156,9 @@ urlpatterns: list[URLPattern] = [
     path("letters/<int:letter_id>/email/", email, name="letters_email"),
     path("letters/<int:letter_id>/verify/", verify, name="letters_verify"),
     path("pupils/<int:pupil_id>/letters/new/", pupil_write, name="letters_pupil_write"),
+    path(
+        "letters/not-written/<int:gap_id>/dealt-with/",
+        not_written_dismiss,
+        name="letters_not_written_dismiss",
+    ),
 ]

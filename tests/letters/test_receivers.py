@@ -11,7 +11,9 @@ from django.utils import timezone
 from absences.signals import leave_decided
 from escalation.models import Case, CaseEvent
 from escalation.services.cases import case_decide
-from letters.models import Letter
+from letters.models import Letter, LetterNotWritten
+from letters.selectors import letters_not_written
+from letters.services import letter_generate
 from registers.models import Pupil, School, User
 from tests.letters.conftest import stored_text
 
@@ -69,6 +71,50 @@ def test_a_letter_that_cannot_be_written_does_not_undo_the_decision(
         case_decide(case=case, decision="accept", user=lead, today=dt.date(2025, 3, 14))
     assert CaseEvent.objects.filter(case=case, kind="accepted").exists()
     assert "was not generated" in caplog.text
+    (gap,) = LetterNotWritten.objects.all()
+    assert (gap.school, gap.pupil, gap.kind) == (letterhead, pupil, "below_96_first")
+    assert gap.occasion == "Case decision of 14 March 2025"
+    assert "no parent or carer with parental responsibility" in gap.reason
+    assert gap.resolved_by is None and gap.dismissed_at is None
+
+
+def test_a_leave_outcome_that_cannot_be_written_is_recorded(
+    letterhead: School, pupil: Pupil, head: User, django_capture_on_commit_callbacks
+) -> None:
+    father = pupil.guardian_links.get(priority=2).guardian
+    father.address = ""
+    father.save()
+    request = SimpleNamespace(
+        pk=8, school=letterhead, pupil=pupil, requested_by=father,
+        start_date=dt.date(2025, 6, 2), end_date=dt.date(2025, 6, 6), school_days=5,
+        reason="Family holiday", status="refused", decision_reason="Not exceptional.",
+        decided_by_name="Pat Head", decided_on=dt.date(2025, 3, 14),
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        leave_decided.send(sender=None, leave_request=request, decided_by=head)
+    assert not Letter.objects.exists()
+    (gap,) = LetterNotWritten.objects.all()
+    assert gap.kind == "leave_outcome" and "has no postal address" in gap.reason
+    assert gap.occasion == "Leave request decided on 14 March 2025"
+
+
+def test_writing_the_letter_later_clears_what_was_not_written(
+    letterhead: School, pupil: Pupil, lead: User, django_capture_on_commit_callbacks
+) -> None:
+    links = pupil.guardian_links.all()
+    links.update(parental_responsibility=False)
+    case = _propose(letterhead, pupil, "letter_1", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_decide(case=case, decision="accept", user=lead, today=dt.date(2025, 3, 14))
+    links.update(parental_responsibility=True)  # the record is fixed
+
+    (written, *_rest) = letter_generate(
+        school=letterhead, pupil=pupil, kind="below_96_first", as_at=dt.date(2025, 3, 17),
+        created_by=lead, queue_render=False,
+    )  # fmt: skip
+
+    assert LetterNotWritten.objects.get().resolved_by == written
+    assert not letters_not_written(school=letterhead).exists()
 
 
 def test_a_decided_leave_request_writes_the_outcome_to_the_parent_who_asked(
