@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from escalation.dashboard.flags import SORTS, Filters, Flag
 from escalation.dashboard.overview import COHORTS
 from escalation.models import AttendanceContract, PupilNote, SupportPlan, ThresholdDecision
+from escalation.prefill import KnownCount
 from escalation.services.cases import ACCEPT, DECLINE, DEFER
 from registers.models import YearGroup
 
@@ -100,6 +101,15 @@ class _RecordForm(forms.ModelForm):
 
 
 class ThresholdDecisionForm(_RecordForm):
+    def __init__(self, *args, known_prior_notices: KnownCount | None = None, **kwargs) -> None:
+        """`known_prior_notices`: the count the register of legal interventions holds,
+        offered as the answer (staff may still correct it) and explained."""
+        super().__init__(*args, **kwargs)
+        if known_prior_notices is not None:
+            field = self.fields["prior_notices_3_years"]
+            field.initial = known_prior_notices.value
+            field.help_text = f"{known_prior_notices.explanation} {field.help_text}"
+
     class Meta:
         model = ThresholdDecision
         fields = [

@@ -5,16 +5,19 @@ class PenaltiesConfig(AppConfig):
     """Notices to improve and penalty notices under the National Framework.
 
     Listens to `escalation.signals.threshold_decided`, adds the "Legal interventions"
-    panel to the pupil page and the area to the school navigation.
+    panel to the pupil page and the area to the school navigation, and gives the
+    threshold decision form each parent's count of notices for the child.
     """
 
     name = "penalties"
 
     def ready(self) -> None:
         from escalation.panels import PupilPanel, register_pupil_panel
+        from escalation.prefill import register_prior_notices
         from escalation.signals import threshold_decided
         from penalties.panels import panel_context
         from penalties.receivers import on_pupils_purging, on_threshold_decided
+        from penalties.selectors import prior_notices
         from penalties.subject_access import PENALTIES_SOURCE
         from registers.navigation import NavItem, register_nav_item
         from registers.permissions import Capability
@@ -23,6 +26,7 @@ class PenaltiesConfig(AppConfig):
 
         threshold_decided.connect(on_threshold_decided, dispatch_uid="penalties.next_step")
         pupils_purging.connect(on_pupils_purging, dispatch_uid="penalties.purging")
+        register_prior_notices(prior_notices)  # the threshold decision form's count
         register_pupil_panel(
             PupilPanel(
                 key="legal_interventions",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from escalation.prefill import KnownCount
 from penalties import rules
 from penalties.models import (
     AlternativeAction,
@@ -366,3 +367,27 @@ def intervention_counts(
         counts[row.kind][row.status] = counts[row.kind].get(row.status, 0) + 1
         counts[row.kind]["total"] += 1
     return counts
+
+
+def prior_notices(*, pupil: Pupil, on: dt.date) -> KnownCount | None:
+    """For the threshold decision form (`escalation.prefill`): the most notices any parent
+    has had for this child in the 3 years before `on`, each parent's count explained."""
+    counts = parent_counts(pupil=pupil, on=on)
+    if not counts:
+        return None
+    parts = []
+    for count in counts:
+        pending = f", {count.pending} requested" if count.pending else ""
+        parts.append(f"{count.guardian.name} ({count.relationship}) {count.in_period}{pending}")
+    return KnownCount(
+        value=max(count.in_period for count in counts),
+        explanation=(
+            f"From the register of legal interventions, since {_day(counts[0].period_start)}: "
+            + "; ".join(parts)
+            + "."
+        ),
+    )
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"

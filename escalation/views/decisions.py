@@ -25,6 +25,7 @@ from escalation.forms import (
     ThresholdDecisionForm,
 )
 from escalation.models import AttendanceContract, Case, PupilStatus, SupportPlan
+from escalation.prefill import prior_notices_known
 from escalation.services import support
 from escalation.services.cases import case_decide
 from escalation.views.pupil import get_pupil
@@ -104,11 +105,12 @@ def threshold_decision(request: HttpRequest, school: School, pupil_id: int) -> H
     today = timezone.localdate()
     status = PupilStatus.objects.filter(school=school, pupil=pupil).first()
     record = pupil_record(school=school, pupil=pupil, today=today)
+    known = prior_notices_known(pupil=pupil, on=today)
     return _record_page(
         request,
         school,
         pupil,
-        ThresholdDecisionForm(request.POST or None),
+        ThresholdDecisionForm(request.POST or None, known_prior_notices=known),
         title="National threshold decision",
         template="escalation/threshold_decision.html",
         save=lambda d: support.threshold_decision_record(

@@ -227,3 +227,12 @@ def test_a_teacher_adds_a_contact_note(client: Client, teacher: User, school, pu
 def test_a_governor_cannot_add_a_note(client: Client, governor: User, school, pupils) -> None:
     client.force_login(governor)
     assert client.get(_url("dashboard_note_new", school, pupils.tess)).status_code == 404
+
+
+def test_the_decision_form_starts_from_the_register_of_notices(
+    client: Client, lead: User, school: School, pupils: Pupils
+) -> None:
+    client.force_login(lead)
+    page = client.get(_url("dashboard_threshold_decision", school, pupils.tess)).content.decode()
+    assert "From the register of legal interventions" in page
+    assert 'name="prior_notices_3_years" value="0"' in page

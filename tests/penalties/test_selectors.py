@@ -119,3 +119,24 @@ def test_intervention_counts_for_the_governors_report(letterhead, other_school, 
     assert counts["alternative"] == {"total": 0}
     spring = intervention_counts(schools=[letterhead], start=D("2025-03-01"), end=D("2025-03-31"))
     assert spring["penalty_notice"] == {"total": 1, "requested": 1}
+
+
+def test_the_threshold_decision_form_is_offered_the_highest_parent_count(
+    letterhead, family, lead
+) -> None:
+    from escalation.forms import ThresholdDecisionForm
+    from escalation.prefill import prior_notices_known
+
+    issued(letterhead, family.c1, [family.p1], D("2024-09-20"), lead)
+    requested(letterhead, family.c1, [family.p2], D("2025-06-11"), lead)
+
+    known = prior_notices_known(pupil=family.c1, on=D("2026-02-02"))
+
+    assert known is not None and known.value == 1
+    assert known.explanation.startswith("From the register of legal interventions, since ")
+    assert f"{family.p1.name} (" in known.explanation and " 1" in known.explanation
+    assert "1 requested" in known.explanation
+    form = ThresholdDecisionForm(known_prior_notices=known)
+    field = form.fields["prior_notices_3_years"]
+    assert field.initial == 1 and field.help_text.startswith(known.explanation)
+    assert "cannot be issued" in field.help_text
