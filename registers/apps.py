@@ -15,6 +15,7 @@ class RegistersConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        from registers import checks  # noqa: F401  (registers the deployment checks)
         from registers.converters import IsoDateConverter, SessionConverter
 
         # Registered before any URLconf is imported, so every view module can use them.

@@ -90,6 +90,7 @@ def test_production_settings_pass_djangos_deploy_checks() -> None:
             "DJANGO_SETTINGS_MODULE": "attendance_project.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(60),
             "ALLOWED_HOSTS": "attendance.example.org",
+            "CACHE_URL": "redis://127.0.0.1:6379/2",  # not connected to by the checks
         },
         capture_output=True,
         text=True,
@@ -97,3 +98,18 @@ def test_production_settings_pass_djangos_deploy_checks() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_checks_warn_of_a_cache_kept_per_process(settings) -> None:
+    from registers.checks import shared_cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    (warning,) = shared_cache()
+    assert warning.id == "registers.W001" and "CACHE_URL" in warning.hint
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/2",
+        }
+    }
+    assert shared_cache() == []
