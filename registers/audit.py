@@ -40,10 +40,15 @@ def record_access(request: HttpRequest, response: HttpResponse, kind: str) -> No
     pupil_id = match.kwargs.get("pupil_id")
     if not (isinstance(pupil_id, int) and Pupil.objects.filter(pk=pupil_id).exists()):
         pupil_id = None
+    school = getattr(request, "school", None)  # set by `school_view` for the URL's URN
+    if not urn:
+        school = None
+    elif school is None or school.urn != urn:
+        school = School.objects.filter(urn=urn).first()
     AccessEvent.objects.create(
         user=user,
         user_name=(user.get_full_name() or user.get_username())[:200],
-        school=School.objects.filter(urn=urn).first() if urn else None,
+        school=school,
         pupil_id=pupil_id,
         kind=kind,
         view_name=(match.view_name or "")[:100],
