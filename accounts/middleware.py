@@ -10,6 +10,7 @@ alone decides who they are.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -56,10 +57,13 @@ def pending_step(request: HttpRequest) -> TwoFactorStep | None:
     return None if step == TwoFactorStep.NONE else step
 
 
+@cache
+def _open_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in OPEN_URL_NAMES)
+
+
 def _is_open(path: str) -> bool:
-    return path.startswith(f"/{settings.STATIC_URL.lstrip('/')}") or path in {
-        reverse(name) for name in OPEN_URL_NAMES
-    }
+    return path.startswith(f"/{settings.STATIC_URL.lstrip('/')}") or path in _open_paths()
 
 
 def _is_token_call(request: HttpRequest) -> bool:

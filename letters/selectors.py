@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
 
-from escalation.dashboard.pupil import pupils_at
 from escalation.models import PupilStatus
 from letters.kinds import SPECS
 from letters.models import LatenessPeriod, Letter, LetterNotWritten, LetterSettings, LetterTemplate
 from registers.models import Guardian, Pupil, PupilGuardian, School
+from registers.selectors.marks import pupils_at
 
 
 def letters_for_pupil(*, school: School, pupil: Pupil) -> QuerySet[Letter]:

@@ -30,8 +30,8 @@ def letters_subject_access(*, pupil: Pupil, school: School) -> Iterator[Entry]:
     for letter in letters.select_related(*user_fields(Letter)).order_by("created_at", "id"):
         yield from _letter(letter)
     gaps = LetterNotWritten.objects.filter(school=school, pupil=pupil).order_by("created_at", "id")
-    if gaps.exists():
-        yield Entry("letters/not_written.json", [record(gap) for gap in gaps])
+    if rows := [record(gap) for gap in gaps]:
+        yield Entry("letters/not_written.json", rows)
 
 
 LETTERS_SOURCE = SubjectAccessSource(

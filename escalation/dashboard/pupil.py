@@ -7,8 +7,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
-
 from escalation.models import (
     AttendanceContract,
     Case,
@@ -22,6 +20,7 @@ from escalation.models import (
 from registers import rules
 from registers.codes import CODES, THRESHOLD_CODES, CodeDef
 from registers.models import Enrolment, Mark, Pupil, PupilGuardian, School, SchoolSession
+from registers.selectors.marks import pupils_at
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 MarkKey = tuple[dt.date, str]  # (date, "AM" | "PM")
@@ -208,11 +207,6 @@ class PupilRecord:
     def needs_threshold_decision(self) -> bool:
         """The threshold's current episode is met and no decision has answered it."""
         return self.status is not None and self.status.decision_needed
-
-
-def pupils_at(school: School) -> QuerySet[Pupil]:
-    """Pupils ever on roll at the school: the scope of the pupil pages."""
-    return Pupil.objects.filter(enrolments__school=school).distinct()
 
 
 def pupil_record(

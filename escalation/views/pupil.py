@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from escalation import charts
-from escalation.dashboard.pupil import pupil_record, pupils_at
+from escalation.dashboard.pupil import pupil_record
 from escalation.forms import CaseDecisionForm
 from escalation.panels import render_pupil_panels
 from registers.models import Pupil, School
 from registers.permissions import Capability, capabilities_at, schools_for
+from registers.selectors.marks import pupils_at
 from registers.views.access import school_view
 
 LEGEND = (

@@ -37,7 +37,7 @@ from registers.models import (
 from registers.permissions import Capability, schools_for
 from registers.register_rules import Slot
 from registers.reporting import attendance_report
-from registers.selectors.marks import mark_history
+from registers.selectors.marks import mark_history, pupils_at
 from registers.services.corrections import mark_correct
 from registers.services.register import RegisterConflict, register_save
 
@@ -199,14 +199,10 @@ def pupils_of(school: School) -> QuerySet[Pupil]:
     latest = Enrolment.objects.filter(school=school, pupil=OuterRef("pk")).order_by(
         "-admission_date"
     )
-    return (
-        Pupil.objects.filter(enrolments__school=school)
-        .distinct()
-        .annotate(
-            registration_group=Subquery(latest.values("registration_group")[:1]),
-            admission_date=Subquery(latest.values("admission_date")[:1]),
-            leaving_date=Subquery(latest.values("leaving_date")[:1]),
-        )
+    return pupils_at(school).annotate(
+        registration_group=Subquery(latest.values("registration_group")[:1]),
+        admission_date=Subquery(latest.values("admission_date")[:1]),
+        leaving_date=Subquery(latest.values("leaving_date")[:1]),
     )
 
 

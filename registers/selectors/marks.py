@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from registers import rules
 from registers.codes import CODES, CodeDef
@@ -41,9 +41,14 @@ def school_pupil(*, school: School, upn: str) -> Pupil | None:
     return Pupil.objects.filter(upn=upn.upper(), enrolments__school=school).distinct().first()
 
 
+def pupils_at(school: School) -> QuerySet[Pupil]:
+    """Pupils ever on roll at the school: the scope of every page and export about one."""
+    return Pupil.objects.filter(enrolments__school=school).distinct()
+
+
 def school_pupil_by_id(*, school: School, pupil_id: int) -> Pupil | None:
     """The pupil with this id if they have ever been on roll at `school`, else None."""
-    return Pupil.objects.filter(pk=pupil_id, enrolments__school=school).distinct().first()
+    return pupils_at(school).filter(pk=pupil_id).first()
 
 
 def roll_spells(*, school: School, pupil: Pupil) -> list[Enrolment]:
